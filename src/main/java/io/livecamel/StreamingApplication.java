@@ -1,0 +1,77 @@
+package io.livecamel;
+
+import io.livecamel.routes.StreamingConfiguration;
+import io.livecamel.settings.Channel;
+import io.livecamel.settings.InvalidSettingException;
+import io.livecamel.settings.StreamingSettings;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+
+/** Runs the publisher: {@code mvn compile camel:run}. */
+public final class StreamingApplication {
+
+    private StreamingApplication() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Main main = new Main();
+        main.configure().addConfiguration(StreamingConfiguration.class);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport support) {
+                StreamingSettings settings = support.getCamelContext().getRegistry()
+                        .lookupByNameAndType("streamingSettings", StreamingSettings.class);
+                System.out.println(banner(settings));
+            }
+        });
+        int exitCode;
+        try {
+            exitCode = main.run(args);
+        } catch (Exception e) {
+            System.err.println("\nERROR: the publisher cannot start. " + reason(e));
+            exitCode = 1;
+        }
+        if (exitCode != 0) {
+            System.exit(exitCode);
+        }
+    }
+
+    /** The message that tells the user what to fix: a bad setting's, else the deepest cause's. */
+    static String reason(Throwable error) {
+        Throwable deepest = error;
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof InvalidSettingException) {
+                return t.getMessage();
+            }
+            deepest = t;
+        }
+        return deepest.getMessage() != null ? deepest.getMessage() : deepest.toString();
+    }
+
+    /**
+     * What a newcomer needs to go live. A generated demo key is printed here, once, and nowhere else; a
+     * configured key is never printed.
+     */
+    static String banner(StreamingSettings settings) {
+        StringBuilder text = new StringBuilder("\n=== Live streaming publisher is running ===\n");
+        for (Channel channel : settings.channels()) {
+            String host = "rtmp://localhost" + (channel.port() == 1935 ? "" : ":" + channel.port()) + "/live";
+            text.append("Channel ").append(channel.name()).append(":\n");
+            text.append("  OBS Server:     ").append(host).append('\n');
+            if (channel.generatedKey()) {
+                text.append("  OBS Stream key: ").append(channel.key())
+                        .append("   (generated for this run; set streaming.channels.")
+                        .append(channel.name()).append(".key to keep one)\n");
+                text.append("  Publish URL:    ").append(host).append('/').append(channel.key()).append('\n');
+            } else {
+                text.append("  OBS Stream key: the value of streaming.channels.").append(channel.name())
+                        .append(".key\n");
+            }
+            text.append("  Watch:          ").append(settings.embeddedPlaylistUrl(channel.name())
+                    .orElse("s3://" + settings.s3Bucket() + "/" + settings.playlistKey(channel.name())))
+                    .append('\n');
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,99 @@
+package io.livecamel.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import io.livecamel.settings.InvalidSettingException;
+
+/**
+ * The ffmpeg executable: the one {@code streaming.ffmpeg.path} names, or else the static Linux x86-64 build
+ * that comes from Maven inside {@code ws.schild:jave-nativebin-linux64}, copied once to a cache folder.
+ * (The {@code org.bytedeco:ffmpeg} build needs the system library libpulse.so.0, which a fresh server lacks.)
+ */
+public final class Ffmpeg {
+
+    static final String BUNDLED_RESOURCE = "ws/schild/jave/nativebin/ffmpeg-amd64";
+    static final String PROPERTY = "streaming.ffmpeg.path";
+
+    private final Path executable;
+    private final String version;
+
+    private Ffmpeg(Path executable, String version) {
+        this.executable = executable;
+        this.version = version;
+    }
+
+    /** Finds ffmpeg and checks that it runs, or fails naming {@code streaming.ffmpeg.path}. */
+    public static Ffmpeg locate(Optional<String> configured) {
+        Path executable = configured.map(Path::of).orElseGet(Ffmpeg::bundled);
+        String shown = configured.orElse(executable.toString());
+        try {
+            Process process = new ProcessBuilder(executable.toString(), "-hide_banner", "-version")
+                    .redirectErrorStream(true).start();
+            String output;
+            try (InputStream out = process.getInputStream()) {
+                output = new String(out.readAllBytes());
+            }
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new InvalidSettingException(PROPERTY, shown, "ffmpeg -version did not answer in 20 s");
+            }
+            if (process.exitValue() != 0 || !output.startsWith("ffmpeg version")) {
+                throw new InvalidSettingException(PROPERTY, shown, "this is not a working ffmpeg (exit code "
+                        + process.exitValue() + ")");
+            }
+            return new Ffmpeg(executable, output.split("\\s+")[2]);
+        } catch (IOException e) {
+            throw new InvalidSettingException(PROPERTY, shown, "cannot run it: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking ffmpeg", e);
+        }
+    }
+
+    private static Path bundled() {
+        ClassLoader loader = Ffmpeg.class.getClassLoader();
+        try (InputStream in = loader.getResourceAsStream(BUNDLED_RESOURCE)) {
+            if (in == null) {
+                throw new InvalidSettingException(PROPERTY + " is not set and the bundled ffmpeg "
+                        + "(ws.schild:jave-nativebin-linux64) is not on the class path");
+            }
+            Path cache = Path.of(System.getProperty("user.home"), ".cache", "live-streaming");
+            Files.createDirectories(cache);
+            long size = loader.getResource(BUNDLED_RESOURCE).openConnection().getContentLengthLong();
+            Path target = cache.resolve("ffmpeg-" + size);
+            if (!Files.isExecutable(target) || Files.size(target) != size) {
+                Path partial = Files.createTempFile(cache, "ffmpeg", ".part");
+                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return target;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot unpack the bundled ffmpeg: " + e.getMessage(), e);
+        }
+    }
+
+    public Path executable() {
+        return executable;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    /** A command line that starts with this ffmpeg and quiet, parseable logging. */
+    public List<String> command(List<String> arguments) {
+        List<String> command = new java.util.ArrayList<>(List.of(executable.toString(),
+                "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info"));
+        command.addAll(arguments);
+        return command;
+    }
+}

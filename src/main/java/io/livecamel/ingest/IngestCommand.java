@@ -1,0 +1,58 @@
+package io.livecamel.ingest;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import io.livecamel.origin.Session;
+import io.livecamel.settings.Channel;
+import io.livecamel.settings.StreamingSettings;
+
+/**
+ * The ffmpeg command line of one listening session: accept one RTMP publisher on the channel's port and
+ * write its stream, unchanged ({@code -c copy}), as HLS into the channel's folder, named after the session.
+ */
+public final class IngestCommand {
+
+    /** A connection that sends nothing is dropped after this long (the wait for a first connection is not). */
+    static final long READ_TIMEOUT_MICROS = 5_000_000;
+
+    private final Ffmpeg ffmpeg;
+    private final Channel channel;
+    private final Path folder;
+    private final double hlsTime;
+    private final int listSize;
+
+    IngestCommand(Ffmpeg ffmpeg, StreamingSettings settings, Channel channel) {
+        this.ffmpeg = ffmpeg;
+        this.channel = channel;
+        this.folder = settings.mediaDir().resolve(channel.name());
+        this.hlsTime = settings.hlsTime();
+        this.listSize = settings.hlsListSize();
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    /** The command for one session. It carries the stream key: never log it. */
+    List<String> forSession(String session) {
+        return ffmpeg.command(List.of(
+                "-rw_timeout", Long.toString(READ_TIMEOUT_MICROS),
+                "-listen", "1",
+                "-i", "rtmp://0.0.0.0:" + channel.port() + "/live/" + channel.key(),
+                "-c", "copy",
+                "-f", "hls",
+                "-hls_time", String.format(Locale.ROOT, "%s", hlsTime),
+                "-hls_list_size", Integer.toString(listSize),
+                // temp_file: a segment appears under its name only when complete; no delete_segments: the
+                // origin deletes a local segment once it is uploaded and out of the window
+                "-hls_flags", "temp_file+program_date_time+independent_segments",
+                "-hls_segment_filename", folder.resolve(Session.segmentPattern(session)).toString(),
+                folder.resolve(Session.playlistFile(session)).toString()));
+    }
+}

@@ -1,0 +1,39 @@
+package io.livecamel.ingest;
+
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.support.DefaultEndpoint;
+
+/** One channel's ingest: consume-only, see {@link IngestComponent}. */
+public class IngestEndpoint extends DefaultEndpoint {
+
+    private final IngestCommand command;
+    private long maxBackoff = 10_000;
+
+    IngestEndpoint(String uri, IngestComponent component, IngestCommand command) {
+        super(uri, component);
+        this.command = command;
+    }
+
+    @Override
+    public Producer createProducer() {
+        throw new UnsupportedOperationException("hls-ingest endpoints only consume: use them in from:");
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        IngestConsumer consumer = new IngestConsumer(this, processor, command);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    /** The longest wait, in ms, before restarting a listener that keeps failing without a publisher. */
+    public long getMaxBackoff() {
+        return maxBackoff;
+    }
+
+    public void setMaxBackoff(long maxBackoff) {
+        this.maxBackoff = maxBackoff;
+    }
+}

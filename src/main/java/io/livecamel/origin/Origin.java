@@ -1,0 +1,171 @@
+package io.livecamel.origin;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import io.livecamel.settings.StreamingSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the origin (the S3 bucket) holds of each channel, and the rules that keep it correct for viewers:
+ * a playlist is published only once every segment it lists is on the origin (RFC 8216 §6.2.1), a published
+ * playlist is never replaced by an older one, and a local segment is deleted only once it is uploaded and has
+ * left the live window. The routes in {@code routes-yaml/origin.camel.yaml} do the uploads; they ask this
+ * bean what to upload and tell it what was uploaded. Each channel's events arrive on one thread (its origin
+ * lane), so the state of one channel never sees two events at once.
+ */
+public final class Origin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Origin.class);
+
+    private final StreamingSettings settings;
+    private final Map<String, ChannelState> channels = new ConcurrentHashMap<>();
+
+    public Origin(StreamingSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The session a segment or playlist file of ffmpeg's belongs to. */
+    public String sessionOf(String fileName) {
+        return fileName.endsWith(".m3u8") ? Session.ofPlaylist(fileName) : Session.ofSegment(fileName);
+    }
+
+    /** The object key of a file of a channel, e.g. {@code videos/main/20261123-200512123-k3f9-00042.ts}. */
+    public String objectKey(String channel, String fileName) {
+        return settings.objectKey(channel, fileName);
+    }
+
+    /** The object key of a channel's playlist: the same for every session. */
+    public String playlistKey(String channel) {
+        return settings.playlistKey(channel);
+    }
+
+    /** The local folder ffmpeg writes a channel's HLS into. */
+    public Path channelDir(String channel) {
+        return settings.mediaDir().resolve(channel);
+    }
+
+    /** True when a finished segment is on local disk and not yet on the origin. */
+    public boolean isPending(String channel, String fileName) {
+        return Files.isRegularFile(channelDir(channel).resolve(fileName))
+                && !state(channel).session(Session.ofSegment(fileName)).uploaded.contains(fileName);
+    }
+
+    public void segmentUploaded(String channel, String fileName) {
+        state(channel).session(Session.ofSegment(fileName)).uploaded.add(fileName);
+    }
+
+    /** The session's segments on local disk that are not on the origin yet, oldest first. */
+    public List<File> pendingSegments(String channel, String session) {
+        Set<String> uploaded = state(channel).session(session).uploaded;
+        try (Stream<Path> files = Files.list(channelDir(channel))) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(name -> Session.isSegmentOf(name, session) && !uploaded.contains(name))
+                    .sorted()
+                    .map(name -> channelDir(channel).resolve(name).toFile())
+                    .toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The playlist the origin should get now: the session's local playlist cut before its first segment that
+     * is not uploaded yet, or {@code null} when that is nothing new. With {@code last} (the session has ended)
+     * the playlist gets {@code #EXT-X-ENDLIST} even if ffmpeg could not write it (a crash).
+     */
+    public Playlist nextPlaylist(String channel, String session, Boolean last) throws IOException {
+        Path file = channelDir(channel).resolve(Session.playlistFile(session));
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return null; // the session ended and was cleaned up, or has not written a playlist yet
+        }
+        ChannelState state = state(channel);
+        SessionState current = state.session(session);
+        Playlist local = Playlist.parse(text);
+        current.listed = new HashSet<>(local.segments().stream().map(Playlist.Segment::uri).toList());
+        Playlist candidate = local.upTo(current.uploaded::contains);
+        if (Boolean.TRUE.equals(last)) {
+            if (candidate.segments().size() < local.segments().size()) {
+                LOG.error("Channel {}: session {} ended but segment {} never reached the origin; "
+                        + "the final playlist stops before it", channel, session,
+                        local.segments().get(candidate.segments().size()).uri());
+            }
+            candidate = candidate.withEndList();
+        }
+        if (candidate.segments().isEmpty() || !candidate.isNewerThan(current.published)
+                || state.liveSession != null && session.compareTo(state.liveSession) < 0) {
+            return null;
+        }
+        return candidate;
+    }
+
+    /** Records a playlist as published and deletes the local segments that are uploaded and out of the window. */
+    public void playlistPublished(String channel, String session, Playlist playlist) throws IOException {
+        ChannelState state = state(channel);
+        SessionState current = state.session(session);
+        current.published = playlist;
+        state.liveSession = session;
+        state.lastPublished = playlist;
+        for (String name : current.uploaded) {
+            if (!current.listed.contains(name) && !current.deleted.contains(name)) {
+                Files.deleteIfExists(channelDir(channel).resolve(name));
+                current.deleted.add(name);
+            }
+        }
+    }
+
+    /** The playlist last published for a channel, or {@code null}. */
+    public Playlist published(String channel) {
+        ChannelState state = channels.get(channel);
+        return state == null ? null : state.lastPublished;
+    }
+
+    /** Deletes every local file of an ended session and forgets it. */
+    public void cleanUp(String channel, String session) throws IOException {
+        try (Stream<Path> files = Files.list(channelDir(channel))) {
+            for (Path file : files.filter(p -> Session.owns(p.getFileName().toString(), session)).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (NoSuchFileException e) {
+            // nothing was written
+        }
+        state(channel).sessions.remove(session);
+    }
+
+    private ChannelState state(String channel) {
+        return channels.computeIfAbsent(channel, c -> new ChannelState());
+    }
+
+    private static final class ChannelState {
+        final Map<String, SessionState> sessions = new ConcurrentHashMap<>();
+        volatile String liveSession;
+        volatile Playlist lastPublished;
+
+        SessionState session(String session) {
+            return sessions.computeIfAbsent(session, s -> new SessionState());
+        }
+    }
+
+    private static final class SessionState {
+        final Set<String> uploaded = ConcurrentHashMap.newKeySet();
+        final Set<String> deleted = new HashSet<>();
+        volatile Set<String> listed = Set.of();
+        volatile Playlist published;
+    }
+}

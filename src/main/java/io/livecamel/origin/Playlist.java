@@ -1,0 +1,140 @@
+package io.livecamel.origin;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * An HLS media playlist (RFC 8216) as ffmpeg writes it: header tags, then segments, each with the tags that
+ * apply to it ({@code #EXTINF}, {@code #EXT-X-PROGRAM-DATE-TIME}, {@code #EXT-X-DISCONTINUITY}), then maybe
+ * {@code #EXT-X-ENDLIST}. Immutable; the origin publishes {@link #upTo(Predicate) cut} versions of it.
+ */
+public final class Playlist {
+
+    private static final String END_LIST = "#EXT-X-ENDLIST";
+    private static final String MEDIA_SEQUENCE = "#EXT-X-MEDIA-SEQUENCE:";
+    private static final String TARGET_DURATION = "#EXT-X-TARGETDURATION:";
+
+    /** One media segment: its URI (a file name beside the playlist) and the tag lines before it. */
+    public record Segment(String uri, List<String> tags) {
+    }
+
+    private final List<String> header;
+    private final List<Segment> segments;
+    private final boolean ended;
+
+    private Playlist(List<String> header, List<Segment> segments, boolean ended) {
+        this.header = List.copyOf(header);
+        this.segments = List.copyOf(segments);
+        this.ended = ended;
+    }
+
+    public static Playlist parse(String text) {
+        String[] lines = text.split("\r?\n");
+        if (lines.length == 0 || !lines[0].trim().equals("#EXTM3U")) {
+            throw new IllegalArgumentException("not an HLS playlist: it does not start with #EXTM3U");
+        }
+        List<String> header = new ArrayList<>();
+        List<Segment> segments = new ArrayList<>();
+        List<String> pending = new ArrayList<>();
+        boolean ended = false;
+        for (String raw : lines) {
+            String line = raw.trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (line.equals(END_LIST)) {
+                ended = true;
+            } else if (!line.startsWith("#")) {
+                segments.add(new Segment(line, pending));
+                pending = new ArrayList<>();
+            } else if (segments.isEmpty() && !isSegmentTag(line)) {
+                header.add(line);
+            } else {
+                pending.add(line);
+            }
+        }
+        return new Playlist(header, segments, ended);
+    }
+
+    private static boolean isSegmentTag(String line) {
+        return line.startsWith("#EXTINF") || line.startsWith("#EXT-X-PROGRAM-DATE-TIME")
+                || line.startsWith("#EXT-X-DISCONTINUITY") && !line.startsWith("#EXT-X-DISCONTINUITY-SEQUENCE")
+                || line.startsWith("#EXT-X-BYTERANGE") || line.startsWith("#EXT-X-GAP");
+    }
+
+    public List<Segment> segments() {
+        return Collections.unmodifiableList(segments);
+    }
+
+    public boolean ended() {
+        return ended;
+    }
+
+    public long mediaSequence() {
+        return header.stream().filter(l -> l.startsWith(MEDIA_SEQUENCE))
+                .mapToLong(l -> Long.parseLong(l.substring(MEDIA_SEQUENCE.length()).trim()))
+                .findFirst().orElse(0);
+    }
+
+    public int targetDuration() {
+        return header.stream().filter(l -> l.startsWith(TARGET_DURATION))
+                .mapToInt(l -> Integer.parseInt(l.substring(TARGET_DURATION.length()).trim()))
+                .findFirst().orElse(0);
+    }
+
+    /** The media sequence number one past the last segment listed: grows with every newer version. */
+    public long endSequence() {
+        return mediaSequence() + segments.size();
+    }
+
+    /**
+     * The playlist cut before the first segment that is not available: the version an origin may publish when
+     * only the available segments are on it. The end marker survives only when nothing was cut.
+     */
+    public Playlist upTo(Predicate<String> available) {
+        int count = 0;
+        while (count < segments.size() && available.test(segments.get(count).uri())) {
+            count++;
+        }
+        return count == segments.size() ? this : new Playlist(header, segments.subList(0, count), false);
+    }
+
+    public Playlist withEndList() {
+        return ended ? this : new Playlist(header, segments, true);
+    }
+
+    /** True when this version lists more than {@code other}, or as much and ends where the other does not. */
+    public boolean isNewerThan(Playlist other) {
+        return other == null || endSequence() > other.endSequence()
+                || endSequence() == other.endSequence() && ended && !other.ended;
+    }
+
+    /**
+     * The Cache-Control a CDN needs for this playlist: no longer than half the target duration (RFC 8216 §6.2.2
+     * lets a client reload after half of it), so {@code no-cache} for 1-second segments.
+     */
+    public String cacheControl() {
+        int maxAge = targetDuration() / 2;
+        return maxAge == 0 ? "no-cache" : "public, max-age=" + maxAge;
+    }
+
+    public String render() {
+        StringBuilder text = new StringBuilder();
+        header.forEach(line -> text.append(line).append('\n'));
+        for (Segment segment : segments) {
+            segment.tags().forEach(line -> text.append(line).append('\n'));
+            text.append(segment.uri()).append('\n');
+        }
+        if (ended) {
+            text.append(END_LIST).append('\n');
+        }
+        return text.toString();
+    }
+
+    @Override
+    public String toString() {
+        return render();
+    }
+}

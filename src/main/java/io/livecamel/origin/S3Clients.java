@@ -1,0 +1,49 @@
+package io.livecamel.origin;
+
+import java.time.Duration;
+
+import io.livecamel.settings.StreamingSettings;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/** Builds the S3 client the upload routes use. */
+public final class S3Clients {
+
+    private S3Clients() {
+    }
+
+    /**
+     * For AWS or an external S3-compatible service: credentials from the SDK's default provider chain
+     * (environment, profile, instance or task role), never from this application's settings.
+     */
+    public static S3Client forSettings(StreamingSettings settings) {
+        return build(settings, DefaultCredentialsProvider.builder().build());
+    }
+
+    /** For the embedded server, with the credentials it was started with. */
+    public static S3Client forEmbedded(StreamingSettings settings, EmbeddedOrigin origin) {
+        return build(settings, StaticCredentialsProvider.create(origin.credentials()));
+    }
+
+    private static S3Client build(StreamingSettings settings, AwsCredentialsProvider credentials) {
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(settings.s3Region()))
+                .credentialsProvider(credentials)
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(30)))
+                // S3-compatible servers do not all accept the SDK's newer streaming checksums
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(60)));
+        settings.s3Endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
+        return builder.build();
+    }
+}

@@ -1,0 +1,53 @@
+package io.livecamel.routes;
+
+import io.livecamel.cdn.CdnInvalidation;
+import io.livecamel.ingest.Ffmpeg;
+import io.livecamel.ingest.IngestComponent;
+import io.livecamel.origin.EmbeddedOrigin;
+import io.livecamel.origin.Origin;
+import io.livecamel.origin.S3Clients;
+import io.livecamel.settings.StreamingSettings;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Reads and checks the settings, then binds what the YAML routes use: the {@code hls-ingest} component, the
+ * {@code origin} bean, the {@code s3Client} and the {@code cdn} invalidation; in embedded mode it starts the
+ * S3-compatible server first.
+ */
+public class StreamingConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        StreamingSettings settings = StreamingSettings.read(context.getPropertiesComponent()::resolveProperty);
+        Ffmpeg ffmpeg = Ffmpeg.locate(settings.ffmpegPath());
+        LOG.info("Using ffmpeg {} ({})", ffmpeg.version(), ffmpeg.executable());
+
+        S3Client s3;
+        if (settings.s3Embedded()) {
+            EmbeddedOrigin embedded = new EmbeddedOrigin(settings.s3EmbeddedPort(), settings.s3EmbeddedDir(),
+                    settings.s3Bucket());
+            embedded.start();
+            context.addService(embedded, true);
+            s3 = S3Clients.forEmbedded(settings, embedded);
+        } else {
+            s3 = S3Clients.forSettings(settings);
+        }
+        context.addService(s3, true);
+        CdnInvalidation cdn = new CdnInvalidation(settings);
+        context.addService(cdn, true);
+
+        context.getRegistry().bind("streamingSettings", settings);
+        context.getRegistry().bind("s3Client", s3);
+        context.getRegistry().bind("origin", new Origin(settings));
+        context.getRegistry().bind("cdn", cdn);
+        context.addComponent(IngestComponent.SCHEME, new IngestComponent(settings, ffmpeg));
+        context.addStartupListener(new ChannelRoutes(settings));
+        new OriginCheck(s3, settings).startInBackground();
+    }
+}

@@ -1,0 +1,53 @@
+package io.livecamel.settings;
+
+import java.util.regex.Pattern;
+
+/**
+ * One broadcaster's channel: a public name (it appears in viewer URLs) and a secret stream key (it must never
+ * appear anywhere a viewer or a log reader can see it, which is why {@link #toString()} leaves it out).
+ */
+public final class Channel {
+
+    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    static final Pattern KEY = Pattern.compile("[A-Za-z0-9._~-]{1,256}");
+
+    private final String name;
+    private final String key;
+    private final int port;
+    private final boolean generatedKey;
+
+    public Channel(String name, String key, int port, boolean generatedKey) {
+        this.name = name;
+        this.key = key;
+        this.port = port;
+        this.generatedKey = generatedKey;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The secret stream key. Only the ingest process and the start-up banner (for a generated key) use it. */
+    public String key() {
+        return key;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** True when no key was configured and the application made one up for a demo in embedded mode. */
+    public boolean generatedKey() {
+        return generatedKey;
+    }
+
+    /** Replaces the key in a text that may carry it (an ffmpeg log line, an error message). */
+    public String redact(String text) {
+        return text == null ? null : text.replace(key, "<stream key>");
+    }
+
+    @Override
+    public String toString() {
+        return "Channel[" + name + ", port " + port + "]";
+    }
+}
