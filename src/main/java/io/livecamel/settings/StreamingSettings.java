@@ -47,7 +47,7 @@ public final class StreamingSettings {
         s3Bucket = values.matching("streaming.s3.bucket", "live", BUCKET,
                 "an S3 bucket name is 3 to 63 characters: lower-case letters, digits, dots and hyphens");
         s3Region = values.matching("streaming.s3.region", "us-east-1", REGION, "not an AWS region name");
-        s3Prefix = trimSlashes(values.matching("streaming.s3.prefix", "videos", PREFIX,
+        s3Prefix = trimSlashes(values.matchingOrEmpty("streaming.s3.prefix", "videos", PREFIX,
                 "use letters, digits, '.', '_', '-' and '/' only"));
         ffmpegPath = values.optional("streaming.ffmpeg.path");
         cloudFrontDistributionId = values.optional("streaming.cloudfront.distribution-id");
@@ -191,6 +191,15 @@ public final class StreamingSettings {
 
         String matching(String name, String fallback, Pattern pattern, String rule) {
             String value = text(name, fallback);
+            if (!pattern.matcher(value).matches()) {
+                throw new InvalidSettingException(name, value, rule);
+            }
+            return value;
+        }
+
+        /** Like {@link #matching}, but an empty value is a value (an empty prefix: objects at the bucket root). */
+        String matchingOrEmpty(String name, String fallback, Pattern pattern, String rule) {
+            String value = properties.apply(name).map(String::trim).orElse(fallback);
             if (!pattern.matcher(value).matches()) {
                 throw new InvalidSettingException(name, value, rule);
             }

@@ -1,0 +1,111 @@
+package io.livecamel.settings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class StreamingSettingsTest {
+
+    private static StreamingSettings read(String... pairs) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            values.put(pairs[i], pairs[i + 1]);
+        }
+        return StreamingSettings.read(name -> Optional.ofNullable(values.get(name)));
+    }
+
+    @Test
+    void defaultsRunEmbeddedWithTheSeedsValues() {
+        StreamingSettings settings = read();
+        assertTrue(settings.s3Embedded());
+        assertEquals(Optional.of(URI.create("http://127.0.0.1:9000")), settings.s3Endpoint());
+        assertEquals("live", settings.s3Bucket());
+        assertEquals("videos/main/index.m3u8", settings.playlistKey("main"));
+        assertEquals(Path.of("./media"), settings.mediaDir());
+        assertEquals(1.0, settings.hlsTime());
+        assertEquals(100, settings.hlsListSize());
+        assertEquals(1935, settings.channels().get(0).port());
+        assertEquals(Optional.of("http://127.0.0.1:9000/live/videos/main/index.m3u8"),
+                settings.embeddedPlaylistUrl("main"));
+    }
+
+    @Test
+    void generatesADemoKeyOnlyInEmbeddedMode() {
+        Channel main = read().channels().get(0);
+        assertTrue(main.generatedKey());
+        assertTrue(main.key().length() >= 20);
+        assertFalse(main.key().equals(read().channels().get(0).key()), "a new key on every start");
+        assertFalse(main.toString().contains(main.key()), "a channel never prints its key");
+    }
+
+    @Test
+    void awsModeWithoutAKeyStopsWithAClearMessage() {
+        InvalidSettingException error = assertThrows(InvalidSettingException.class,
+                () -> read("streaming.s3.embedded", "false", "streaming.s3.bucket", "my-videos"));
+        assertTrue(error.getMessage().contains("streaming.channels.main.key is not set"), error.getMessage());
+    }
+
+    @Test
+    void aConfiguredKeyIsUsedAndNeverEchoedWhenMalformed() {
+        assertEquals("k3y-that-is-long-enough", read("streaming.channels.main.key", "k3y-that-is-long-enough")
+                .channels().get(0).key());
+        InvalidSettingException error = assertThrows(InvalidSettingException.class,
+                () -> read("streaming.channels.main.key", "secret/with?bad&chars"));
+        assertTrue(error.getMessage().contains("streaming.channels.main.key"));
+        assertFalse(error.getMessage().contains("secret"), "the message must not leak the key");
+    }
+
+    @Test
+    void anExternalEndpointNeedsEmbeddedOff() {
+        InvalidSettingException error = assertThrows(InvalidSettingException.class,
+                () -> read("streaming.s3.endpoint", "http://minio:9000"));
+        assertTrue(error.getMessage().contains("streaming.s3.endpoint='http://minio:9000'"), error.getMessage());
+        assertTrue(error.getMessage().contains("streaming.s3.embedded=false"));
+        StreamingSettings external = read("streaming.s3.embedded", "false", "streaming.s3.endpoint",
+                "http://minio:9000", "streaming.channels.main.key", "0123456789abcdef");
+        assertEquals(Optional.of(URI.create("http://minio:9000")), external.s3Endpoint());
+        assertEquals(Optional.empty(), external.embeddedPlaylistUrl("main"));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "streaming.rtmp.port        | abc        | a port is a number from 1 to 65535",
+        "streaming.rtmp.port        | 0          | a port is a number from 1 to 65535",
+        "streaming.rtmp.port        | 70000      | a port is a number from 1 to 65535",
+        "streaming.s3.embedded-port | -1         | a port is a number from 1 to 65535",
+        "streaming.hls.time         | 0          | must be between 0.1 and 30.0",
+        "streaming.hls.time         | fast       | not a number",
+        "streaming.hls.time         | NaN        | must be between 0.1 and 30.0",
+        "streaming.hls.list-size    | 0          | must be between 1 and 100000",
+        "streaming.hls.list-size    | 1.5        | not a whole number",
+        "streaming.s3.bucket        | ''         | must not be empty",
+        "streaming.s3.bucket        | My_Bucket  | an S3 bucket name is 3 to 63 characters",
+        "streaming.s3.bucket        | ab         | an S3 bucket name is 3 to 63 characters",
+        "streaming.s3.embedded      | yes        | must be true or false",
+        "streaming.s3.prefix        | a b        | use letters, digits",
+        "streaming.media-dir        | '  '       | must not be empty",
+    })
+    void badValuesNameThePropertyAndTheValue(String property, String value, String problem) {
+        InvalidSettingException error = assertThrows(InvalidSettingException.class, () -> read(property, value));
+        assertTrue(error.getMessage().startsWith("Invalid setting " + property + "='" + value + "': "),
+                error.getMessage());
+        assertTrue(error.getMessage().contains(problem), error.getMessage());
+    }
+
+    @Test
+    void prefixSlashesAreTrimmed() {
+        assertEquals("live/hls/main/index.m3u8", read("streaming.s3.prefix", "/live/hls/").playlistKey("main"));
+        assertEquals("main/index.m3u8", read("streaming.s3.prefix", "").playlistKey("main"));
+    }
+}
