@@ -6,8 +6,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -30,8 +28,6 @@ import org.slf4j.LoggerFactory;
 public class IngestConsumer extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestConsumer.class);
-    private static final int LOG_TAIL_LINES = 20;
-
     private final IngestCommand command;
     private final Channel channel;
     private volatile Thread supervisor;
@@ -83,7 +79,9 @@ public class IngestConsumer extends DefaultConsumer {
             try {
                 published = runOneSession();
             } catch (IOException e) {
-                LOG.error("Channel {}: cannot start ffmpeg: {}", channel.name(), channel.redact(e.getMessage()));
+                if (!stopping) {
+                    LOG.error("Channel {}: cannot start ffmpeg: {}", channel.name(), channel.redact(e.getMessage()));
+                }
                 published = false;
             }
             if (published) {
@@ -109,35 +107,23 @@ public class IngestConsumer extends DefaultConsumer {
         Process ffmpeg = new ProcessBuilder(command.forSession(session)).redirectErrorStream(true).start();
         process = ffmpeg;
         LOG.info("Channel {}: listening for a publisher on RTMP port {}", channel.name(), channel.port());
-        Deque<String> tail = new ArrayDeque<>();
-        StringBuilder input = null;
-        boolean started = false;
-        try (BufferedReader log = new BufferedReader(
+        FfmpegLog log = new FfmpegLog(channel);
+        try (BufferedReader output = new BufferedReader(
                 new InputStreamReader(ffmpeg.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = log.readLine(); line != null; line = log.readLine()) {
-                String safe = channel.redact(line);
-                LOG.debug("Channel {} ffmpeg: {}", channel.name(), safe);
-                tail.addLast(safe);
-                if (tail.size() > LOG_TAIL_LINES) {
-                    tail.removeFirst();
-                }
-                if (safe.startsWith("Input #0")) {
-                    input = new StringBuilder();
-                } else if (input != null && !started) {
-                    if (safe.startsWith("  ")) {
-                        input.append(safe.trim()).append('\n');
-                    } else {
-                        started = true;
-                        String description = input.toString().trim();
-                        emit(session, StreamingHeaders.SESSION_STARTED, exchange ->
-                                exchange.getMessage().setHeader(StreamingHeaders.INPUT, description));
-                    }
+            for (String line = output.readLine(); line != null; line = output.readLine()) {
+                if (log.read(line)) {
+                    String description = log.input();
+                    emit(session, StreamingHeaders.SESSION_STARTED, exchange ->
+                            exchange.getMessage().setHeader(StreamingHeaders.INPUT, description));
                 }
             }
+        } catch (IOException e) {
+            // the pipe closes under the reader when ffmpeg is stopped: what matters is how ffmpeg ended
+            LOG.debug("Channel {}: ffmpeg's output ended: {}", channel.name(), e.getMessage());
         }
         int exitCode = waitForExit(ffmpeg);
         process = null;
-        if (started) {
+        if (log.started()) {
             emit(session, StreamingHeaders.SESSION_ENDED,
                     exchange -> exchange.getMessage().setHeader(StreamingHeaders.EXIT_CODE, exitCode));
             return true;
@@ -145,7 +131,7 @@ public class IngestConsumer extends DefaultConsumer {
         deleteFilesOf(session);
         if (!stopping) {
             LOG.warn("Channel {}: ffmpeg exited with code {} before a publisher was served; its last lines:\n  {}",
-                    channel.name(), exitCode, String.join("\n  ", tail));
+                    channel.name(), exitCode, String.join("\n  ", log.tail()));
         }
         return false;
     }

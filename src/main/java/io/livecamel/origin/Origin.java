@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ public final class Origin {
         try (Stream<Path> files = Files.list(channelDir(channel))) {
             return files.map(p -> p.getFileName().toString())
                     .filter(name -> Session.isSegmentOf(name, session) && !uploaded.contains(name))
-                    .sorted()
+                    .sorted(Comparator.comparingLong(Session::sequenceOf))
                     .map(name -> channelDir(channel).resolve(name).toFile())
                     .toList();
         } catch (NoSuchFileException e) {

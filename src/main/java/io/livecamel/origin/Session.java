@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 public final class Session {
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmssSSS");
-    private static final Pattern SEGMENT = Pattern.compile("(.+)-\\d+\\.ts");
+    private static final Pattern SEGMENT = Pattern.compile("(.+)-(\\d+)\\.ts");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Session() {
@@ -45,6 +45,15 @@ public final class Session {
             throw new IllegalArgumentException("not a segment file name: " + fileName);
         }
         return matcher.group(1);
+    }
+
+    /** A segment's number in its session (it outgrows five digits after 27 hours of 1-s segments). */
+    public static long sequenceOf(String fileName) {
+        Matcher matcher = SEGMENT.matcher(fileName);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("not a segment file name: " + fileName);
+        }
+        return Long.parseLong(matcher.group(2));
     }
 
     /** The session a playlist file belongs to. */

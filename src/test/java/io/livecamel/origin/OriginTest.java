@@ -1,0 +1,148 @@
+package io.livecamel.origin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import io.livecamel.settings.StreamingSettings;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OriginTest {
+
+    private static final String S1 = "20261124-080000000-aaaa";
+    private static final String S2 = "20261124-090000000-bbbb";
+
+    @TempDir
+    Path media;
+    private Path folder;
+    private Origin origin;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        origin = new Origin(StreamingSettings.read(name -> name.equals("streaming.media-dir")
+                ? Optional.of(media.toString()) : Optional.empty()));
+        folder = Files.createDirectories(media.resolve("main"));
+    }
+
+    private void segments(String session, int from, int to) throws IOException {
+        for (int i = from; i <= to; i++) {
+            Files.writeString(folder.resolve(String.format("%s-%05d.ts", session, i)), "ts " + i);
+        }
+    }
+
+    /** A playlist as ffmpeg writes it, listing the window [from, to]. */
+    private void playlist(String session, int from, int to, boolean ended) throws IOException {
+        StringBuilder text = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:")
+                .append(from).append('\n');
+        for (int i = from; i <= to; i++) {
+            text.append("#EXTINF:1.000000,\n").append(String.format("%s-%05d.ts\n", session, i));
+        }
+        if (ended) {
+            text.append("#EXT-X-ENDLIST\n");
+        }
+        Files.writeString(folder.resolve(session + ".m3u8"), text);
+    }
+
+    private List<String> uris(Playlist playlist) {
+        return playlist.segments().stream().map(Playlist.Segment::uri).toList();
+    }
+
+    @Test
+    void pendingSegmentsAreTheSessionsFinishedOnesInNumberOrder() throws IOException {
+        segments(S1, 99998, 100001);
+        segments(S2, 0, 0);
+        Files.writeString(folder.resolve(S1 + "-100002.ts.tmp"), "partial");
+        origin.segmentUploaded("main", S1 + "-99998.ts");
+        assertEquals(List.of(S1 + "-99999.ts", S1 + "-100000.ts", S1 + "-100001.ts"),
+                origin.pendingSegments("main", S1).stream().map(File::getName).toList());
+    }
+
+    @Test
+    void aPlaylistIsCutBeforeItsFirstSegmentNotOnTheOrigin() throws IOException {
+        segments(S1, 0, 2);
+        playlist(S1, 0, 2, false);
+        assertNull(origin.nextPlaylist("main", S1, false), "nothing is on the origin: nothing to publish");
+
+        origin.segmentUploaded("main", S1 + "-00000.ts");
+        origin.segmentUploaded("main", S1 + "-00002.ts");
+        Playlist next = origin.nextPlaylist("main", S1, false);
+        assertEquals(List.of(S1 + "-00000.ts"), uris(next));
+        origin.playlistPublished("main", S1, next);
+        assertNull(origin.nextPlaylist("main", S1, false), "the same version is not published twice");
+
+        origin.segmentUploaded("main", S1 + "-00001.ts");
+        assertEquals(List.of(S1 + "-00000.ts", S1 + "-00001.ts", S1 + "-00002.ts"),
+                uris(origin.nextPlaylist("main", S1, false)));
+    }
+
+    @Test
+    void theLastPlaylistEndsEvenIfFfmpegCouldNotWriteTheEndMarker() throws IOException {
+        segments(S1, 0, 1);
+        playlist(S1, 0, 1, false);
+        origin.segmentUploaded("main", S1 + "-00000.ts");
+        origin.segmentUploaded("main", S1 + "-00001.ts");
+        origin.playlistPublished("main", S1, origin.nextPlaylist("main", S1, false));
+        Playlist last = origin.nextPlaylist("main", S1, true);
+        assertTrue(last.ended());
+        assertEquals(2, last.segments().size());
+    }
+
+    @Test
+    void anOlderSessionNeverReplacesANewerOnesPlaylist() throws IOException {
+        segments(S1, 0, 3);
+        playlist(S1, 0, 3, false);
+        segments(S2, 0, 0);
+        playlist(S2, 0, 0, false);
+        origin.segmentUploaded("main", S2 + "-00000.ts");
+        origin.playlistPublished("main", S2, origin.nextPlaylist("main", S2, false));
+        for (int i = 0; i <= 3; i++) {
+            origin.segmentUploaded("main", String.format("%s-%05d.ts", S1, i));
+        }
+        assertNull(origin.nextPlaylist("main", S1, true));
+        assertEquals(List.of(S2 + "-00000.ts"), uris(origin.published("main")));
+    }
+
+    @Test
+    void aLocalSegmentIsDeletedOnlyWhenUploadedAndOutOfTheWindow() throws IOException {
+        segments(S1, 0, 4);
+        for (int i = 0; i <= 3; i++) {
+            origin.segmentUploaded("main", String.format("%s-%05d.ts", S1, i));
+        }
+        playlist(S1, 2, 4, false); // 0 and 1 have left the window, 4 is not uploaded
+        origin.playlistPublished("main", S1, origin.nextPlaylist("main", S1, false));
+        assertFalse(Files.exists(folder.resolve(S1 + "-00000.ts")));
+        assertFalse(Files.exists(folder.resolve(S1 + "-00001.ts")));
+        assertTrue(Files.exists(folder.resolve(S1 + "-00002.ts")), "still listed");
+        assertTrue(Files.exists(folder.resolve(S1 + "-00004.ts")), "not uploaded yet");
+
+        // a segment that leaves the window before it is uploaded stays until it is
+        playlist(S1, 5, 5, false);
+        segments(S1, 5, 5);
+        origin.segmentUploaded("main", S1 + "-00005.ts");
+        origin.playlistPublished("main", S1, origin.nextPlaylist("main", S1, false));
+        assertTrue(Files.exists(folder.resolve(S1 + "-00004.ts")));
+        assertEquals(List.of(S1 + "-00004.ts"), origin.pendingSegments("main", S1).stream().map(File::getName).toList());
+    }
+
+    @Test
+    void cleanUpRemovesEveryFileOfTheSessionAndNoOther() throws IOException {
+        segments(S1, 0, 1);
+        playlist(S1, 0, 1, true);
+        Files.writeString(folder.resolve(S1 + "-00002.ts.tmp"), "partial");
+        segments(S2, 0, 0);
+        origin.cleanUp("main", S1);
+        try (var files = Files.list(folder)) {
+            assertEquals(List.of(S2 + "-00000.ts"), files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+}

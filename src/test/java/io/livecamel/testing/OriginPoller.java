@@ -1,0 +1,121 @@
+package io.livecamel.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A viewer that is quicker than any real one: it reads a playlist at the origin every {@code interval} and at once
+ * asks for every segment the playlist lists that it has not seen before, as a player would. A listed segment that
+ * answers 404 is a violation of RFC 8216 §6.2.1 (the seed system had 6 in 39 playlist versions). It also notes
+ * when each segment was first listed, for latency figures.
+ */
+public final class OriginPoller implements AutoCloseable {
+
+    private final URI playlist;
+    private final Duration interval;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Set<String> present = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> firstListedNanos = new ConcurrentHashMap<>();
+    private final List<String> violations = new CopyOnWriteArrayList<>();
+    private final Set<String> versions = ConcurrentHashMap.newKeySet();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile int reads;
+
+    public OriginPoller(URI playlist, Duration interval) {
+        this.playlist = playlist;
+        this.interval = interval;
+        thread = new Thread(this::run, "origin-poller");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                poll();
+                Thread.sleep(interval.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException e) {
+                violations.add("cannot read " + playlist + ": " + e);
+            }
+        }
+    }
+
+    private void poll() throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(playlist).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        reads++;
+        if (response.statusCode() == 404) {
+            return; // nothing published yet
+        }
+        if (response.statusCode() != 200) {
+            violations.add("playlist answered " + response.statusCode());
+            return;
+        }
+        long listedAt = System.nanoTime();
+        String body = response.body();
+        versions.add(body);
+        for (String segment : segments(body)) {
+            firstListedNanos.putIfAbsent(segment, listedAt);
+            if (present.contains(segment)) {
+                continue;
+            }
+            HttpResponse<Void> head = http.send(HttpRequest.newBuilder(playlist.resolve(segment))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            if (head.statusCode() == 200) {
+                present.add(segment);
+            } else {
+                violations.add("the playlist listed " + segment + " but the origin answered " + head.statusCode()
+                        + " for it; playlist:\n" + body);
+            }
+        }
+    }
+
+    /** The segment URIs a playlist lists. */
+    public static List<String> segments(String playlist) {
+        List<String> segments = new ArrayList<>();
+        for (String line : playlist.split("\r?\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                segments.add(line.trim());
+            }
+        }
+        return segments;
+    }
+
+    public List<String> violations() {
+        return violations;
+    }
+
+    /** How many different playlist versions were read. */
+    public int versionsSeen() {
+        return versions.size();
+    }
+
+    public int reads() {
+        return reads;
+    }
+
+    /** When a segment was first seen listed, in {@link System#nanoTime()}, or null. */
+    public Long firstListedNanos(String segment) {
+        return firstListedNanos.get(segment);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.interrupt();
+        thread.join(5_000);
+    }
+}

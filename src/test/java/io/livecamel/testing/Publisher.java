@@ -1,0 +1,78 @@
+package io.livecamel.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import io.livecamel.ingest.Ffmpeg;
+
+/**
+ * A broadcaster for tests: the bundled ffmpeg encodes a test pattern with a tone, H.264 with a 1-s GOP (as OBS with
+ * keyframe interval 1 s) and AAC, in real time ({@code -re}), and publishes it over RTMP.
+ */
+public final class Publisher implements AutoCloseable {
+
+    private static final int FPS = 25;
+
+    private final Process process;
+    private final Path log;
+
+    private Publisher(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts publishing {@code seconds} of video to {@code rtmp://127.0.0.1:port/live/key}. */
+    public static Publisher start(int port, String key, int seconds, Path logDir) throws IOException {
+        Ffmpeg ffmpeg = Ffmpeg.locate(Optional.empty());
+        Files.createDirectories(logDir);
+        Path log = Files.createTempFile(logDir, "publisher", ".log");
+        List<String> command = ffmpeg.command(List.of(
+                "-re",
+                "-f", "lavfi", "-i", "testsrc2=size=426x240:rate=" + FPS,
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+                "-t", Integer.toString(seconds),
+                "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
+                "-g", Integer.toString(FPS), "-keyint_min", Integer.toString(FPS), "-sc_threshold", "0",
+                "-c:a", "aac", "-b:a", "64k",
+                "-f", "flv",
+                // an IP, not "localhost": the static ffmpeg cannot resolve host names (static glibc)
+                "rtmp://127.0.0.1:" + port + "/live/" + key));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        return new Publisher(process, log);
+    }
+
+    /** Waits for the publisher to finish its stream; returns ffmpeg's exit code. */
+    public int await(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the publisher did not finish in " + timeout + "; its log:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    /** Cuts the connection at once, as a crashed encoder or a dropped network would. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
