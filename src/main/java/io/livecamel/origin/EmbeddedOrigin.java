@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 
 import org.apache.camel.Service;
 import org.gaul.s3proxy.S3Proxy;
@@ -28,16 +29,32 @@ public final class EmbeddedOrigin implements Service {
     private final Path storeDir;
     private final String bucket;
     private final AwsBasicCredentials credentials;
+    private final UnaryOperator<BlobStore> storeDecorator;
     private S3Proxy server;
 
+    /** The application's own origin, writable only with credentials made up here. */
     public EmbeddedOrigin(int port, Path storeDir, String bucket) {
+        this(port, storeDir, bucket, madeUpCredentials(), UnaryOperator.identity());
+    }
+
+    /**
+     * An origin with given credentials, whose store can be decorated (tests use it as an "external" S3 service and
+     * to make chosen uploads fail).
+     */
+    public EmbeddedOrigin(int port, Path storeDir, String bucket, AwsBasicCredentials credentials,
+            UnaryOperator<BlobStore> storeDecorator) {
         this.port = port;
         this.storeDir = storeDir;
         this.bucket = bucket;
+        this.credentials = credentials;
+        this.storeDecorator = storeDecorator;
+    }
+
+    private static AwsBasicCredentials madeUpCredentials() {
         SecureRandom random = new SecureRandom();
         byte[] secret = new byte[20];
         random.nextBytes(secret);
-        this.credentials = AwsBasicCredentials.create("embedded-" + Integer.toHexString(random.nextInt()),
+        return AwsBasicCredentials.create("embedded-" + Integer.toHexString(random.nextInt()),
                 HexFormat.of().formatHex(secret));
     }
 
@@ -56,8 +73,8 @@ public final class EmbeddedOrigin implements Service {
         }
         try {
             Files.createDirectories(storeDir);
-            BlobStore store = new PublicReadBlobStore(
-                    new FilesystemNio2BlobStore(storeDir.toAbsolutePath().normalize().toString()), bucket);
+            BlobStore store = new PublicReadBlobStore(storeDecorator.apply(
+                    new FilesystemNio2BlobStore(storeDir.toAbsolutePath().normalize().toString())), bucket);
             Properties properties = new Properties();
             properties.setProperty("s3proxy.endpoint", endpoint().toString());
             properties.setProperty("s3proxy.authorization", "aws-v2-or-v4");

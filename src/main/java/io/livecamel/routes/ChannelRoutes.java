@@ -30,10 +30,19 @@ public final class ChannelRoutes implements ExtendedStartupListener {
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
         for (Channel channel : settings.channels()) {
             String name = channel.name();
-            context.addRouteFromTemplate(name + "-origin", "channel-origin", Map.of("channel", name));
-            context.addRouteFromTemplate(name + "-watch", "channel-watch", Map.of("channel", name,
+            add(context, name + "-origin", "channel-origin", Map.of("channel", name));
+            add(context, name + "-watch", "channel-watch", Map.of("channel", name,
                     "folder", settings.mediaDir().resolve(name).toAbsolutePath().toString()));
-            context.addRouteFromTemplate(name + "-ingest", "channel-ingest", Map.of("channel", name));
+            add(context, name + "-ingest", "channel-ingest", Map.of("channel", name));
+        }
+    }
+
+    private static void add(CamelContext context, String routeId, String template, Map<String, Object> parameters)
+            throws Exception {
+        context.addRouteFromTemplate(routeId, template, parameters);
+        // the supervising route controller only starts the routes it found at start-up
+        if (!context.getRouteController().getRouteStatus(routeId).isStarted()) {
+            context.getRouteController().startRoute(routeId);
         }
     }
 }

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A viewer that is quicker than any real one: it reads a playlist at the origin every {@code interval} and at once
@@ -20,6 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * when each segment was first listed, for latency figures.
  */
 public final class OriginPoller implements AutoCloseable {
+
+    private static final Pattern NUMBERED = Pattern.compile("(.+)-(\\d+)\\.ts");
 
     private final URI playlist;
     private final Duration interval;
@@ -67,6 +71,10 @@ public final class OriginPoller implements AutoCloseable {
         long listedAt = System.nanoTime();
         String body = response.body();
         versions.add(body);
+        String gap = gap(segments(body));
+        if (gap != null) {
+            violations.add("the playlist skips a segment: " + gap + "; playlist:\n" + body);
+        }
         for (String segment : segments(body)) {
             firstListedNanos.putIfAbsent(segment, listedAt);
             if (present.contains(segment)) {
@@ -81,6 +89,19 @@ public final class OriginPoller implements AutoCloseable {
                         + " for it; playlist:\n" + body);
             }
         }
+    }
+
+    /** Two neighbours of one session whose numbers are not consecutive, or null. */
+    static String gap(List<String> segments) {
+        for (int i = 1; i < segments.size(); i++) {
+            Matcher previous = NUMBERED.matcher(segments.get(i - 1));
+            Matcher next = NUMBERED.matcher(segments.get(i));
+            if (previous.matches() && next.matches() && previous.group(1).equals(next.group(1))
+                    && Long.parseLong(next.group(2)) != Long.parseLong(previous.group(2)) + 1) {
+                return segments.get(i - 1) + " is followed by " + segments.get(i);
+            }
+        }
+        return null;
     }
 
     /** The segment URIs a playlist lists. */
