@@ -17,6 +17,7 @@ import io.livecamel.testing.OriginPoller;
 import io.livecamel.testing.Publisher;
 import io.livecamel.testing.SegmentCapture;
 import io.livecamel.testing.StreamingTestSupport;
+import io.livecamel.testing.TestCredentials;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,13 +29,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  */
 class OriginOutageIT extends StreamingTestSupport {
 
-    private static final AwsBasicCredentials CREDENTIALS = AwsBasicCredentials.create("outage-test", "outage-secret");
-
-    static {
-        // the first source of the SDK's default credentials provider chain
-        System.setProperty("aws.accessKeyId", CREDENTIALS.accessKeyId());
-        System.setProperty("aws.secretAccessKey", CREDENTIALS.secretAccessKey());
-    }
+    private static final AwsBasicCredentials CREDENTIALS = TestCredentials.install();
 
     private EmbeddedOrigin s3;
     private FlakyUploads flaky;

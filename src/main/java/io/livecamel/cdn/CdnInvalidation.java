@@ -1,6 +1,7 @@
 package io.livecamel.cdn;
 
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import io.livecamel.settings.StreamingSettings;
 import org.slf4j.Logger;
@@ -20,10 +21,17 @@ public final class CdnInvalidation implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CdnInvalidation.class);
 
     private final StreamingSettings settings;
+    private final Consumer<CloudFrontClientBuilder> customizer;
     private CloudFrontClient client;
 
     public CdnInvalidation(StreamingSettings settings) {
+        this(settings, builder -> { });
+    }
+
+    /** With a last say on the client (tests look at the request the SDK would send). */
+    CdnInvalidation(StreamingSettings settings, Consumer<CloudFrontClientBuilder> customizer) {
         this.settings = settings;
+        this.customizer = customizer;
     }
 
     /** Invalidates {@code /<prefix>/<channel>/index.m3u8}; returns the invalidation id. */
@@ -43,10 +51,14 @@ public final class CdnInvalidation implements AutoCloseable {
 
     private synchronized CloudFrontClient client() {
         if (client == null) {
+            // CloudFront is global: the SDK sends to cloudfront.amazonaws.com and signs for us-east-1. An overridden
+            // endpoint (a test double) is signed the same way, so it sees what CloudFront would.
             CloudFrontClientBuilder builder = CloudFrontClient.builder()
-                    .region(Region.AWS_GLOBAL)
                     .credentialsProvider(DefaultCredentialsProvider.builder().build());
-            settings.cloudFrontEndpoint().ifPresent(builder::endpointOverride);
+            settings.cloudFrontEndpoint().ifPresentOrElse(
+                    endpoint -> builder.endpointOverride(endpoint).region(Region.US_EAST_1),
+                    () -> builder.region(Region.AWS_GLOBAL));
+            customizer.accept(builder);
             client = builder.build();
         }
         return client;
