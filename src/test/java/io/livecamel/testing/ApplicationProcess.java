@@ -1,0 +1,85 @@
+package io.livecamel.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The application in a JVM of its own, started as {@code mvn compile camel:run} starts it (same main class, same
+ * working folder, settings as -D options), with its console output kept in a file.
+ */
+public final class ApplicationProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path output;
+
+    private ApplicationProcess(Process process, Path output) {
+        this.process = process;
+        this.output = output;
+    }
+
+    public static ApplicationProcess start(Map<String, String> settings, Path logDir) throws IOException {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath));
+        settings.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        command.add("io.livecamel.StreamingApplication");
+        Files.createDirectories(logDir);
+        Path output = Files.createTempFile(logDir, "application", ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                .start();
+        return new ApplicationProcess(process, output);
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String output() {
+        try {
+            return Files.readString(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Waits for a line of the console output that contains {@code text}; returns that line. */
+    public String awaitLine(String text, Duration timeout) throws InterruptedException {
+        String[] found = new String[1];
+        Eventually.await("'" + text + "' in the application's output", timeout, () -> {
+            for (String line : output().split("\n")) {
+                if (line.contains(text)) {
+                    found[0] = line;
+                    return true;
+                }
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("the application exited with " + process.exitValue() + ":\n" + output());
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    /** Waits for the process to end; returns its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the application did not exit in " + timeout + ":\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
