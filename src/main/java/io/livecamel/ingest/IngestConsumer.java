@@ -30,8 +30,10 @@ public class IngestConsumer extends DefaultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(IngestConsumer.class);
     private final IngestCommand command;
     private final Channel channel;
+    /** Guards {@link #stopping} and {@link #process}: a listener is never started once stopping has begun. */
+    private final Object lock = new Object();
     private volatile Thread supervisor;
-    private volatile Process process;
+    private Process process;
     private volatile boolean stopping;
 
     IngestConsumer(IngestEndpoint endpoint, Processor processor, IngestCommand command) {
@@ -56,8 +58,12 @@ public class IngestConsumer extends DefaultConsumer {
 
     @Override
     protected void doStop() throws Exception {
-        stopping = true;
-        Process running = process;
+        Process running;
+        synchronized (lock) {
+            stopping = true;
+            running = process;
+            lock.notifyAll(); // ends a back-off wait
+        }
         if (running != null) {
             running.destroy(); // SIGTERM: ffmpeg closes the HLS output properly
             if (!running.waitFor(10, TimeUnit.SECONDS)) {
@@ -66,8 +72,12 @@ public class IngestConsumer extends DefaultConsumer {
         }
         Thread thread = supervisor;
         if (thread != null) {
-            thread.interrupt();
-            thread.join(15_000);
+            // not interrupted: it is handing the session's end to the route, which must not be cut short
+            thread.join(20_000);
+            if (thread.isAlive()) {
+                LOG.warn("Channel {}: the listener's supervisor did not finish in 20 s", channel.name());
+                thread.interrupt();
+            }
         }
         super.doStop();
     }
@@ -90,11 +100,12 @@ public class IngestConsumer extends DefaultConsumer {
             }
             backoff = backoff == 0 ? 250 : Math.min(backoff * 2, getEndpoint().getMaxBackoff());
             try {
-                Thread.sleep(backoff);
-            } catch (InterruptedException e) {
-                if (stopping) {
-                    return;
+                synchronized (lock) {
+                    if (!stopping) {
+                        lock.wait(backoff);
+                    }
                 }
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
@@ -104,8 +115,14 @@ public class IngestConsumer extends DefaultConsumer {
     /** Runs one listener until ffmpeg exits; true when a publisher was served. */
     private boolean runOneSession() throws IOException {
         String session = Session.newId();
-        Process ffmpeg = new ProcessBuilder(command.forSession(session)).redirectErrorStream(true).start();
-        process = ffmpeg;
+        Process ffmpeg;
+        synchronized (lock) {
+            if (stopping) {
+                return false;
+            }
+            ffmpeg = new ProcessBuilder(command.forSession(session)).redirectErrorStream(true).start();
+            process = ffmpeg;
+        }
         LOG.info("Channel {}: listening for a publisher on RTMP port {}", channel.name(), channel.port());
         FfmpegLog log = new FfmpegLog(channel);
         try (BufferedReader output = new BufferedReader(
@@ -122,7 +139,9 @@ public class IngestConsumer extends DefaultConsumer {
             LOG.debug("Channel {}: ffmpeg's output ended: {}", channel.name(), e.getMessage());
         }
         int exitCode = waitForExit(ffmpeg);
-        process = null;
+        synchronized (lock) {
+            process = null;
+        }
         if (log.started()) {
             emit(session, StreamingHeaders.SESSION_ENDED,
                     exchange -> exchange.getMessage().setHeader(StreamingHeaders.EXIT_CODE, exitCode));

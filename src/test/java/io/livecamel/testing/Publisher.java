@@ -19,6 +19,11 @@ public final class Publisher implements AutoCloseable {
 
     private static final int FPS = 25;
 
+    /** A small picture: cheap to encode, for functional tests. */
+    public static final String SMALL = "426x240";
+    /** 720p, what the seed system was measured with: for benchmarks. */
+    public static final String HD = "1280x720";
+
     private final Process process;
     private final Path log;
 
@@ -29,15 +34,21 @@ public final class Publisher implements AutoCloseable {
 
     /** Starts publishing {@code seconds} of video to {@code rtmp://127.0.0.1:port/live/key}. */
     public static Publisher start(int port, String key, int seconds, Path logDir) throws IOException {
+        return start(port, key, seconds, logDir, SMALL);
+    }
+
+    /** Starts publishing {@code seconds} of video of the given size ({@link #SMALL}, {@link #HD}). */
+    public static Publisher start(int port, String key, int seconds, Path logDir, String size) throws IOException {
         Ffmpeg ffmpeg = Ffmpeg.locate(Optional.empty());
         Files.createDirectories(logDir);
         Path log = Files.createTempFile(logDir, "publisher", ".log");
         List<String> command = ffmpeg.command(List.of(
                 "-re",
-                "-f", "lavfi", "-i", "testsrc2=size=426x240:rate=" + FPS,
+                "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=" + FPS,
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
                 "-t", Integer.toString(seconds),
                 "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
+                "-b:v", SMALL.equals(size) ? "400k" : "2500k",
                 "-g", Integer.toString(FPS), "-keyint_min", Integer.toString(FPS), "-sc_threshold", "0",
                 "-c:a", "aac", "-b:a", "64k",
                 "-f", "flv",
