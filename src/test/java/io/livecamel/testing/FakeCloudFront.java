@@ -42,9 +42,7 @@ public final class FakeCloudFront implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                Map.copyOf(exchange.getRequestHeaders()), body));
-        String id = "I" + requests.size() + "TESTINVALIDATION";
+        String id = "I" + (requests.size() + 1) + "TESTINVALIDATION";
         byte[] answer = ("""
                 <?xml version="1.0" encoding="UTF-8"?>
                 <Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">
@@ -61,6 +59,9 @@ public final class FakeCloudFront implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer);
         }
+        // recorded once answered, so a test that saw the request can stop this server without breaking the call
+        requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                Map.copyOf(exchange.getRequestHeaders()), body));
     }
 
     public List<Request> requests() {
