@@ -1,5 +1,8 @@
 package io.livecamel.routes;
 
+import java.util.HashSet;
+import java.util.Set;
+
 import io.livecamel.cdn.CdnInvalidation;
 import io.livecamel.ingest.Ffmpeg;
 import io.livecamel.ingest.IngestComponent;
@@ -9,6 +12,7 @@ import io.livecamel.origin.S3Clients;
 import io.livecamel.settings.StreamingSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -24,7 +28,8 @@ public class StreamingConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        StreamingSettings settings = StreamingSettings.read(context.getPropertiesComponent()::resolveProperty);
+        StreamingSettings settings = StreamingSettings.read(context.getPropertiesComponent()::resolveProperty,
+                propertyNames(context.getPropertiesComponent()));
         Ffmpeg ffmpeg = Ffmpeg.locate(settings.ffmpegPath());
         LOG.info("Using ffmpeg {} ({})", ffmpeg.version(), ffmpeg.executable());
 
@@ -49,5 +54,17 @@ public class StreamingConfiguration implements CamelConfiguration {
         context.addComponent(IngestComponent.SCHEME, new IngestComponent(settings, ffmpeg));
         context.addStartupListener(new ChannelRoutes(settings));
         new OriginCheck(s3, settings).startInBackground();
+    }
+
+    /**
+     * Every property name the application can see, wherever it comes from (application.properties, -D system
+     * properties, environment variables), so that a channel can be declared in any of them.
+     */
+    static Set<String> propertyNames(PropertiesComponent properties) {
+        // the configured locations, with the initial and override properties
+        Set<String> names = new HashSet<>(properties.loadProperties().stringPropertyNames());
+        names.addAll(System.getProperties().stringPropertyNames());
+        names.addAll(System.getenv().keySet());
+        return names;
     }
 }

@@ -1,10 +1,12 @@
 package io.livecamel.settings;
 
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
- * One broadcaster's channel: a public name (it appears in viewer URLs) and a secret stream key (it must never
- * appear anywhere a viewer or a log reader can see it, which is why {@link #toString()} leaves it out).
+ * One broadcaster's channel: a public name (it appears in viewer URLs), a secret stream key (it must never appear
+ * anywhere a viewer or a log reader can see it, which is why {@link #toString()} leaves it out), the RTMP port its
+ * listener has to itself and, optionally, an SRT port whose passphrase is the key.
  */
 public final class Channel {
 
@@ -14,12 +16,18 @@ public final class Channel {
     private final String name;
     private final String key;
     private final int port;
+    private final OptionalInt srtPort;
     private final boolean generatedKey;
 
     public Channel(String name, String key, int port, boolean generatedKey) {
+        this(name, key, port, OptionalInt.empty(), generatedKey);
+    }
+
+    public Channel(String name, String key, int port, OptionalInt srtPort, boolean generatedKey) {
         this.name = name;
         this.key = key;
         this.port = port;
+        this.srtPort = srtPort;
         this.generatedKey = generatedKey;
     }
 
@@ -27,13 +35,18 @@ public final class Channel {
         return name;
     }
 
-    /** The secret stream key. Only the ingest process and the start-up banner (for a generated key) use it. */
+    /** The secret stream key. Only the ingest and the start-up banner (for a generated key) use it. */
     public String key() {
         return key;
     }
 
     public int port() {
         return port;
+    }
+
+    /** The UDP port of the channel's SRT listener, if it has one. */
+    public OptionalInt srtPort() {
+        return srtPort;
     }
 
     /** True when no key was configured and the application made one up for a demo in embedded mode. */

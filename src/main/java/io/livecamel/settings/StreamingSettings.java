@@ -3,9 +3,20 @@ package io.livecamel.settings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +29,9 @@ public final class StreamingSettings {
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._/-]*");
     private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,64}");
+    private static final Pattern CHANNEL_PROPERTY = Pattern.compile("streaming\\.channels\\.([^.]+)\\.(key|port|srt-port)");
+    private static final Pattern CHANNEL_VARIABLE = Pattern.compile("STREAMING_CHANNELS_(.+?)_(KEY|PORT|SRT_PORT)");
+    private static final int MIN_KEY_LENGTH = 16;
     private static final char[] KEY_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
     private final Path mediaDir;
@@ -35,7 +49,7 @@ public final class StreamingSettings {
     private final Optional<URI> cloudFrontEndpoint;
     private final List<Channel> channels;
 
-    private StreamingSettings(Function<String, Optional<String>> properties) {
+    private StreamingSettings(Function<String, Optional<String>> properties, Collection<String> propertyNames) {
         Values values = new Values(properties);
         mediaDir = Path.of(values.text("streaming.media-dir", "./media"));
         hlsTime = values.decimal("streaming.hls.time", 1, 0.1, 30);
@@ -57,30 +71,124 @@ public final class StreamingSettings {
             throw new InvalidSettingException("streaming.s3.endpoint", s3Endpoint.get().toString(),
                     "an endpoint points at an external S3 service; set streaming.s3.embedded=false to use it");
         }
-        channels = List.of(channel(values, "main", values.port("streaming.rtmp.port", 1935)));
+        channels = readChannels(values, channelNames(propertyNames));
+        checkPorts();
     }
 
-    /** Reads and checks every setting; throws {@link InvalidSettingException} on the first bad one. */
+    /**
+     * Reads and checks every setting; throws {@link InvalidSettingException} on the first bad one. The channels are
+     * those named in any {@code streaming.channels.<name>.*} property among {@code propertyNames} (or {@code main}
+     * when there is none); their settings are read through {@code properties}.
+     */
+    public static StreamingSettings read(Function<String, Optional<String>> properties,
+            Collection<String> propertyNames) {
+        return new StreamingSettings(properties, propertyNames);
+    }
+
+    /** Reads the settings of the {@code main} channel alone and everything else. */
     public static StreamingSettings read(Function<String, Optional<String>> properties) {
-        return new StreamingSettings(properties);
+        return new StreamingSettings(properties, List.of());
     }
 
-    private Channel channel(Values values, String name, int port) {
-        String property = "streaming.channels." + name + ".key";
+    /**
+     * The channel names that property names and environment variable names declare: {@code
+     * streaming.channels.studio.key} and {@code STREAMING_CHANNELS_STUDIO_KEY} both declare {@code studio}; in an
+     * environment variable {@code _} in the name stands for {@code -} ({@code STREAMING_CHANNELS_MY_STUDIO_PORT}:
+     * {@code my-studio}). Names are returned as written, valid or not, so that a bad one can be reported.
+     */
+    public static SortedSet<String> channelNames(Collection<String> names) {
+        SortedSet<String> channels = new TreeSet<>();
+        for (String name : names) {
+            Matcher property = CHANNEL_PROPERTY.matcher(name);
+            Matcher variable = CHANNEL_VARIABLE.matcher(name);
+            if (property.matches()) {
+                channels.add(property.group(1));
+            } else if (variable.matches()) {
+                channels.add(variable.group(1).toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+        }
+        return channels;
+    }
+
+    private List<Channel> readChannels(Values values, SortedSet<String> declared) {
+        List<String> names = new ArrayList<>(declared.isEmpty() ? Set.of("main") : declared);
+        names.sort(Comparator.comparing((String name) -> !name.equals("main")).thenComparing(name -> name));
+        List<Channel> list = new ArrayList<>();
+        for (String name : names) {
+            if (!Channel.NAME.matcher(name).matches()) {
+                throw new InvalidSettingException("Invalid channel name '" + name + "' (in streaming.channels."
+                        + name + ".*): a channel name appears in viewer URLs, so it is 1 to 63 lower-case letters, "
+                        + "digits and '-', starting with a letter or a digit");
+            }
+            list.add(channel(values, name));
+        }
+        return List.copyOf(list);
+    }
+
+    private Channel channel(Values values, String name) {
+        String prefix = "streaming.channels." + name + ".";
+        int port;
+        if (name.equals("main")) {
+            port = values.port(prefix + "port", values.port("streaming.rtmp.port", 1935));
+        } else if (values.optional(prefix + "port").isPresent()) {
+            port = values.port(prefix + "port", 0);
+        } else {
+            throw new InvalidSettingException(prefix + "port is not set: every channel needs an RTMP port of its "
+                    + "own (main uses streaming.rtmp.port, 1935 by default)");
+        }
+        OptionalInt srtPort = values.optional(prefix + "srt-port").isPresent()
+                ? OptionalInt.of(values.port(prefix + "srt-port", 0)) : OptionalInt.empty();
+        String property = prefix + "key";
         Optional<String> key = values.optional(property);
+        Channel channel;
         if (key.isPresent()) {
+            // never echo a key, not even a malformed one
             if (!Channel.KEY.matcher(key.get()).matches()) {
-                // never echo a key, not even a malformed one
                 throw new InvalidSettingException(property + " has characters an RTMP URL cannot carry: use "
                         + "letters, digits, '.', '_', '~' and '-'");
             }
-            return new Channel(name, key.get(), port, false);
-        }
-        if (!s3Embedded) {
+            if (!s3Embedded && key.get().length() < MIN_KEY_LENGTH) {
+                throw new InvalidSettingException(property + " is too short (" + key.get().length()
+                        + " characters): outside embedded mode a stream key needs " + MIN_KEY_LENGTH
+                        + " characters or more");
+            }
+            channel = new Channel(name, key.get(), port, srtPort, false);
+        } else if (s3Embedded) {
+            channel = new Channel(name, generateKey(), port, srtPort, true);
+        } else {
             throw new InvalidSettingException(property + " is not set: with streaming.s3.embedded=false every "
-                    + "channel needs its own secret stream key (16 characters or more)");
+                    + "channel needs its own secret stream key (" + MIN_KEY_LENGTH + " characters or more)");
         }
-        return new Channel(name, generateKey(), port, true);
+        if (srtPort.isPresent() && (channel.key().length() < 10 || channel.key().length() > 79)) {
+            throw new InvalidSettingException(property + " is the SRT passphrase of " + prefix + "srt-port, and "
+                    + "an SRT passphrase is 10 to 79 characters (this key has " + channel.key().length() + ")");
+        }
+        return channel;
+    }
+
+    /** No two listeners on one port: a second one could not bind, or would take another channel's publishers. */
+    private void checkPorts() {
+        Map<Integer, String> tcp = new HashMap<>();
+        Map<Integer, String> udp = new HashMap<>();
+        if (s3Embedded) {
+            tcp.put(s3EmbeddedPort, "the embedded S3 server (streaming.s3.embedded-port)");
+        }
+        for (Channel channel : channels) {
+            String user = "channel " + channel.name();
+            String before = tcp.putIfAbsent(channel.port(), user);
+            if (before != null) {
+                throw new InvalidSettingException("Port " + channel.port() + " is set for both " + before + " and "
+                        + user + ": give each channel an RTMP port of its own (streaming.channels."
+                        + channel.name() + ".port)");
+            }
+            if (channel.srtPort().isPresent()) {
+                String srtBefore = udp.putIfAbsent(channel.srtPort().getAsInt(), user);
+                if (srtBefore != null) {
+                    throw new InvalidSettingException("SRT port " + channel.srtPort().getAsInt() + " is set for both "
+                            + srtBefore + " and " + user + ": give each channel an SRT port of its own");
+                }
+            }
+        }
     }
 
     private static String generateKey() {

@@ -103,6 +103,88 @@ class StreamingSettingsTest {
         assertTrue(error.getMessage().contains(problem), error.getMessage());
     }
 
+    /** Settings whose property names are also what the application can enumerate. */
+    private static StreamingSettings readDeclared(String... pairs) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            values.put(pairs[i], pairs[i + 1]);
+        }
+        return StreamingSettings.read(name -> Optional.ofNullable(values.get(name)), values.keySet());
+    }
+
+    @Test
+    void channelsAreFoundInPropertyAndEnvironmentVariableNames() {
+        assertEquals(java.util.List.of("main", "my-studio", "studio"), java.util.List.copyOf(StreamingSettings.channelNames(
+                java.util.List.of("streaming.channels.main.key", "streaming.channels.studio.port", "PATH",
+                        "STREAMING_CHANNELS_MY_STUDIO_KEY", "STREAMING_CHANNELS_STUDIO_SRT_PORT",
+                        "streaming.channels.x", "streaming.rtmp.port"))));
+    }
+
+    @Test
+    void severalChannelsEachWithItsOwnPortsAndMainFirst() {
+        StreamingSettings settings = readDeclared(
+                "streaming.channels.studio.key", "studio-key-0123456789", "streaming.channels.studio.port", "1936",
+                "streaming.channels.studio.srt-port", "9998",
+                "streaming.channels.main.key", "main-key-0123456789");
+        assertEquals(java.util.List.of("main", "studio"), settings.channels().stream().map(Channel::name).toList());
+        Channel main = settings.channels().get(0);
+        Channel studio = settings.channels().get(1);
+        assertEquals(1935, main.port());
+        assertTrue(main.srtPort().isEmpty());
+        assertEquals(1936, studio.port());
+        assertEquals(9998, studio.srtPort().getAsInt());
+        assertEquals("studio-key-0123456789", studio.key());
+    }
+
+    @Test
+    void onlyDeclaredChannelsExistAndMainKeepsStreamingRtmpPort() {
+        StreamingSettings studioOnly = readDeclared("streaming.channels.studio.port", "1940");
+        assertEquals(java.util.List.of("studio"), studioOnly.channels().stream().map(Channel::name).toList());
+        assertTrue(studioOnly.channels().get(0).generatedKey());
+        assertEquals(2000, readDeclared("streaming.rtmp.port", "2000").channels().get(0).port());
+        assertEquals(2001, readDeclared("streaming.rtmp.port", "2000", "streaming.channels.main.port", "2001")
+                .channels().get(0).port());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "a name with capitals     | streaming.channels.Studio.port  | 1936 | Invalid channel name 'Studio'",
+        "a name with an underscore| streaming.channels.my_cam.port  | 1936 | Invalid channel name 'my_cam'",
+        "a name starting with -   | streaming.channels.-cam.port    | 1936 | Invalid channel name '-cam'",
+        "no port                  | streaming.channels.studio.key   | k-0123456789abcdef | streaming.channels.studio.port is not set",
+        "the port of another      | streaming.channels.studio.port  | 1935 | Port 1935 is set for both channel main and channel studio",
+        "the embedded S3 port     | streaming.channels.studio.port  | 9000 | Port 9000 is set for both the embedded S3 server",
+        "a bad port               | streaming.channels.studio.port  | x    | Invalid setting streaming.channels.studio.port='x'",
+    })
+    void badChannelsStopStartUpWithAClearMessage(String what, String property, String value, String message) {
+        InvalidSettingException error = assertThrows(InvalidSettingException.class,
+                () -> readDeclared("streaming.channels.main.port", "1935", property, value));
+        assertTrue(error.getMessage().startsWith(message), what + ": " + error.getMessage());
+    }
+
+    @Test
+    void outsideEmbeddedModeAKeyNeedsSixteenCharactersAndIsNeverEchoed() {
+        InvalidSettingException error = assertThrows(InvalidSettingException.class, () -> readDeclared(
+                "streaming.s3.embedded", "false", "streaming.channels.main.key", "short-secret"));
+        assertEquals("streaming.channels.main.key is too short (12 characters): outside embedded mode a stream key "
+                + "needs 16 characters or more", error.getMessage());
+        assertEquals("short-secret", readDeclared("streaming.channels.main.key", "short-secret")
+                .channels().get(0).key(), "a demo on the embedded origin may use a short key");
+    }
+
+    @Test
+    void anSrtPassphraseIsTenToSeventyNineCharacters() {
+        InvalidSettingException error = assertThrows(InvalidSettingException.class, () -> readDeclared(
+                "streaming.channels.main.key", "short", "streaming.channels.main.srt-port", "9998"));
+        assertTrue(error.getMessage().contains("an SRT passphrase is 10 to 79 characters"), error.getMessage());
+        assertFalse(error.getMessage().contains("short'"), error.getMessage());
+        InvalidSettingException twice = assertThrows(InvalidSettingException.class, () -> readDeclared(
+                "streaming.channels.main.srt-port", "9998", "streaming.channels.b.port", "1936",
+                "streaming.channels.b.srt-port", "9998"));
+        assertTrue(twice.getMessage().startsWith("SRT port 9998 is set for both channel main and channel b"),
+                twice.getMessage());
+    }
+
     @Test
     void prefixSlashesAreTrimmed() {
         assertEquals("live/hls/main/index.m3u8", read("streaming.s3.prefix", "/live/hls/").playlistKey("main"));
