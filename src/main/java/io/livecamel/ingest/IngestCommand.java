@@ -39,20 +39,25 @@ public final class IngestCommand {
         return folder;
     }
 
-    /** The command for one session. It carries the stream key: never log it. */
-    List<String> forSession(String session) {
+    /**
+     * The command for one connection of a session. ffmpeg expects the stream name {@code expected}, a random name
+     * and not the key (so that the key is not in the process list), but accepts any name and logs it; the
+     * application compares that name with the key.
+     */
+    List<String> forConnection(String session, int connection, String expected) {
         return ffmpeg.command(List.of(
                 "-rw_timeout", Long.toString(READ_TIMEOUT_MICROS),
                 "-listen", "1",
-                "-i", "rtmp://0.0.0.0:" + channel.port() + "/live/" + channel.key(),
+                "-i", "rtmp://0.0.0.0:" + channel.port() + "/live/" + expected,
                 "-c", "copy",
                 "-f", "hls",
                 "-hls_time", String.format(Locale.ROOT, "%s", hlsTime),
                 "-hls_list_size", Integer.toString(listSize),
                 // temp_file: a segment appears under its name only when complete; no delete_segments: the
-                // origin deletes a local segment once it is uploaded and out of the window
-                "-hls_flags", "temp_file+program_date_time+independent_segments",
-                "-hls_segment_filename", folder.resolve(Session.segmentPattern(session)).toString(),
+                // origin deletes a local segment once it is uploaded and out of the window; append_list: a
+                // publisher that comes back continues the session's playlist after an #EXT-X-DISCONTINUITY
+                "-hls_flags", "temp_file+program_date_time+independent_segments+append_list",
+                "-hls_segment_filename", folder.resolve(Session.segmentPattern(session, connection)).toString(),
                 folder.resolve(Session.playlistFile(session)).toString()));
     }
 }

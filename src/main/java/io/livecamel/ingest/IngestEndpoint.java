@@ -1,5 +1,7 @@
 package io.livecamel.ingest;
 
+import java.time.Duration;
+
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
@@ -9,11 +11,13 @@ import org.apache.camel.support.DefaultEndpoint;
 public class IngestEndpoint extends DefaultEndpoint {
 
     private final IngestCommand command;
+    private final Duration reconnectGrace;
     private long maxBackoff = 10_000;
 
-    IngestEndpoint(String uri, IngestComponent component, IngestCommand command) {
+    IngestEndpoint(String uri, IngestComponent component, IngestCommand command, Duration reconnectGrace) {
         super(uri, component);
         this.command = command;
+        this.reconnectGrace = reconnectGrace;
     }
 
     @Override
@@ -23,7 +27,7 @@ public class IngestEndpoint extends DefaultEndpoint {
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
-        IngestConsumer consumer = new IngestConsumer(this, processor, command);
+        IngestConsumer consumer = new IngestConsumer(this, processor, command, reconnectGrace);
         configureConsumer(consumer);
         return consumer;
     }

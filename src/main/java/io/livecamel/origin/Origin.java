@@ -6,8 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,14 +60,41 @@ public final class Origin {
         return settings.mediaDir().resolve(channel);
     }
 
-    /** True when a finished segment is on local disk and not yet on the origin. */
-    public boolean isPending(String channel, String fileName) {
-        return Files.isRegularFile(channelDir(channel).resolve(fileName))
-                && !state(channel).session(Session.ofSegment(fileName)).uploaded.contains(fileName);
+    /**
+     * A connection's publisher was let in (its key and codecs checked): only then may its segments reach the origin.
+     * Anything a refused publisher might have written never does.
+     */
+    public void admit(String channel, String session, int connection) {
+        SessionState state = state(channel).session(session);
+        state.admitted.add(Session.connectionId(session, connection));
+        if (state.startedAt == null) {
+            state.startedAt = Instant.now();
+        }
     }
 
-    public void segmentUploaded(String channel, String fileName) {
-        state(channel).session(Session.ofSegment(fileName)).uploaded.add(fileName);
+    /** True when a finished segment of an admitted connection is on local disk and not yet on the origin. */
+    public boolean isPending(String channel, String fileName) {
+        SessionState state = state(channel).session(Session.ofSegment(fileName));
+        return Files.isRegularFile(channelDir(channel).resolve(fileName))
+                && state.admitted.contains(Session.connectionOf(fileName)) && !state.uploaded.contains(fileName);
+    }
+
+    public void segmentUploaded(String channel, String fileName) throws IOException {
+        SessionState state = state(channel).session(Session.ofSegment(fileName));
+        if (state.uploaded.add(fileName)) {
+            state.bytes += Files.size(channelDir(channel).resolve(fileName));
+        }
+    }
+
+    /** What a session put on the origin: {@code segments}, {@code bytes}, {@code durationSeconds} (as headers). */
+    public Map<String, Object> summary(String channel, String session) {
+        SessionState state = state(channel).session(session);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("segments", state.uploaded.size());
+        summary.put("bytes", state.bytes);
+        summary.put("durationSeconds", state.startedAt == null ? 0
+                : Duration.between(state.startedAt, Instant.now()).toSeconds());
+        return summary;
     }
 
     /** The session's segments on local disk that are not on the origin yet, oldest first. */
@@ -72,7 +102,8 @@ public final class Origin {
         Set<String> uploaded = state(channel).session(session).uploaded;
         try (Stream<Path> files = Files.list(channelDir(channel))) {
             return files.map(p -> p.getFileName().toString())
-                    .filter(name -> Session.isSegmentOf(name, session) && !uploaded.contains(name))
+                    .filter(name -> Session.isSegmentOf(name, session) && !uploaded.contains(name)
+                            && state(channel).session(session).admitted.contains(Session.connectionOf(name)))
                     .sorted(Comparator.comparingLong(Session::sequenceOf))
                     .map(name -> channelDir(channel).resolve(name).toFile())
                     .toList();
@@ -108,6 +139,8 @@ public final class Origin {
                         local.segments().get(candidate.segments().size()).uri());
             }
             candidate = candidate.withEndList();
+        } else {
+            candidate = candidate.withoutEndList();
         }
         if (candidate.segments().isEmpty() || !candidate.isNewerThan(current.published)
                 || state.liveSession != null && session.compareTo(state.liveSession) < 0) {
@@ -164,7 +197,10 @@ public final class Origin {
     }
 
     private static final class SessionState {
+        final Set<String> admitted = ConcurrentHashMap.newKeySet();
         final Set<String> uploaded = ConcurrentHashMap.newKeySet();
+        volatile long bytes;
+        volatile Instant startedAt;
         final Set<String> deleted = new HashSet<>();
         volatile Set<String> listed = Set.of();
         volatile Playlist published;

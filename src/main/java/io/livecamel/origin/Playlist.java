@@ -105,6 +105,10 @@ public final class Playlist {
         return ended ? this : new Playlist(header, segments, true);
     }
 
+    public Playlist withoutEndList() {
+        return ended ? new Playlist(header, segments, false) : this;
+    }
+
     /** True when this version lists more than {@code other}, or as much and ends where the other does not. */
     public boolean isNewerThan(Playlist other) {
         return other == null || endSequence() > other.endSequence()

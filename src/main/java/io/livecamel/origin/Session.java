@@ -8,14 +8,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A publishing session's id and the names of its files. Every session gets a new id, and its segments carry it
- * ({@code 20261123-200512123-k3f9-00042.ts}), so no segment name is ever reused and no cache can mix two
- * sessions' video. Ids sort in the order sessions started.
+ * A session's id and the names of its files. A session is one stream as viewers see it: it starts when a publisher
+ * goes live and ends when no publisher has come back within the reconnect grace, so it may span several
+ * connections of the publisher (numbered from 1). Segment names carry both
+ * ({@code 20261123-200512123-k3f9-2-00042.ts}: session, connection, number), so no segment name is ever reused and no
+ * cache can mix two sessions' video. Session ids sort in the order sessions started.
  */
 public final class Session {
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmssSSS");
-    private static final Pattern SEGMENT = Pattern.compile("(.+)-(\\d+)\\.ts");
+    private static final Pattern SEGMENT = Pattern.compile("(.+)-(\\d+)-(\\d+)\\.ts");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Session() {
@@ -29,31 +31,43 @@ public final class Session {
         return id.toString();
     }
 
-    /** The file-name pattern ffmpeg numbers a session's segments with. */
-    public static String segmentPattern(String session) {
-        return session + "-%05d.ts";
+    /** The id of one connection of a session: the prefix of the segments it writes. */
+    public static String connectionId(String session, int connection) {
+        return session + "-" + connection;
     }
 
+    /** The file-name pattern ffmpeg numbers a connection's segments with. */
+    public static String segmentPattern(String session, int connection) {
+        return connectionId(session, connection) + "-%05d.ts";
+    }
+
+    /** The session's playlist file: one for all its connections (ffmpeg appends to it on a reconnect). */
     public static String playlistFile(String session) {
         return session + ".m3u8";
     }
 
-    /** The session a segment file belongs to. */
-    public static String ofSegment(String fileName) {
+    private static Matcher segment(String fileName) {
         Matcher matcher = SEGMENT.matcher(fileName);
         if (!matcher.matches()) {
             throw new IllegalArgumentException("not a segment file name: " + fileName);
         }
-        return matcher.group(1);
+        return matcher;
+    }
+
+    /** The session a segment file belongs to. */
+    public static String ofSegment(String fileName) {
+        return segment(fileName).group(1);
+    }
+
+    /** The connection (its id) that wrote a segment file. */
+    public static String connectionOf(String fileName) {
+        Matcher matcher = segment(fileName);
+        return connectionId(matcher.group(1), Integer.parseInt(matcher.group(2)));
     }
 
     /** A segment's number in its session (it outgrows five digits after 27 hours of 1-s segments). */
     public static long sequenceOf(String fileName) {
-        Matcher matcher = SEGMENT.matcher(fileName);
-        if (!matcher.matches()) {
-            throw new IllegalArgumentException("not a segment file name: " + fileName);
-        }
-        return Long.parseLong(matcher.group(2));
+        return Long.parseLong(segment(fileName).group(3));
     }
 
     /** The session a playlist file belongs to. */
@@ -72,5 +86,10 @@ public final class Session {
     /** True for every file ffmpeg writes for the session, temporary ones included. */
     public static boolean owns(String fileName, String session) {
         return fileName.startsWith(session + "-") || fileName.startsWith(session + ".m3u8");
+    }
+
+    /** True for every segment file, temporary ones included, that one connection of a session wrote. */
+    public static boolean ownedByConnection(String fileName, String session, int connection) {
+        return fileName.startsWith(connectionId(session, connection) + "-");
     }
 }

@@ -51,6 +51,7 @@ public class StreamingConfiguration implements CamelConfiguration {
         context.getRegistry().bind("s3Client", s3);
         context.getRegistry().bind("origin", new Origin(settings));
         context.getRegistry().bind("cdn", cdn);
+        context.getRegistry().bind("sessionEvent", new SessionEvent());
         context.addComponent(IngestComponent.SCHEME, new IngestComponent(settings, ffmpeg));
         context.addStartupListener(new ChannelRoutes(settings));
         new OriginCheck(s3, settings).startInBackground();

@@ -3,6 +3,7 @@ package io.livecamel.settings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -48,12 +49,15 @@ public final class StreamingSettings {
     private final Optional<String> cloudFrontDistributionId;
     private final Optional<URI> cloudFrontEndpoint;
     private final List<Channel> channels;
+    private final Duration reconnectGrace;
 
     private StreamingSettings(Function<String, Optional<String>> properties, Collection<String> propertyNames) {
         Values values = new Values(properties);
         mediaDir = Path.of(values.text("streaming.media-dir", "./media"));
         hlsTime = values.decimal("streaming.hls.time", 1, 0.1, 30);
         hlsListSize = values.integer("streaming.hls.list-size", 100, 1, 100_000);
+        reconnectGrace = Duration.ofMillis(Math.round(
+                values.decimal("streaming.reconnect-grace", 15, 0, 3600) * 1000));
         s3Embedded = values.bool("streaming.s3.embedded", true);
         s3EmbeddedPort = values.port("streaming.s3.embedded-port", 9000);
         s3EmbeddedDir = Path.of(values.text("streaming.s3.embedded-dir", "./data"));
@@ -255,6 +259,11 @@ public final class StreamingSettings {
 
     public Optional<URI> cloudFrontEndpoint() {
         return cloudFrontEndpoint;
+    }
+
+    /** How long a session waits for its publisher to come back before it ends. */
+    public Duration reconnectGrace() {
+        return reconnectGrace;
     }
 
     public List<Channel> channels() {

@@ -32,12 +32,18 @@ class OriginTest {
         origin = new Origin(StreamingSettings.read(name -> name.equals("streaming.media-dir")
                 ? Optional.of(media.toString()) : Optional.empty()));
         folder = Files.createDirectories(media.resolve("main"));
+        origin.admit("main", S1, 1);
+        origin.admit("main", S2, 1);
     }
 
     private void segments(String session, int from, int to) throws IOException {
         for (int i = from; i <= to; i++) {
-            Files.writeString(folder.resolve(String.format("%s-%05d.ts", session, i)), "ts " + i);
+            Files.writeString(folder.resolve(seg(session, i)), "ts " + i);
         }
+    }
+
+    private static String seg(String session, int number) {
+        return String.format("%s-1-%05d.ts", session, number);
     }
 
     /** A playlist as ffmpeg writes it, listing the window [from, to]. */
@@ -45,7 +51,7 @@ class OriginTest {
         StringBuilder text = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:")
                 .append(from).append('\n');
         for (int i = from; i <= to; i++) {
-            text.append("#EXTINF:1.000000,\n").append(String.format("%s-%05d.ts\n", session, i));
+            text.append("#EXTINF:1.000000,\n").append(seg(session, i)).append('\n');
         }
         if (ended) {
             text.append("#EXT-X-ENDLIST\n");
@@ -61,9 +67,9 @@ class OriginTest {
     void pendingSegmentsAreTheSessionsFinishedOnesInNumberOrder() throws IOException {
         segments(S1, 99998, 100001);
         segments(S2, 0, 0);
-        Files.writeString(folder.resolve(S1 + "-100002.ts.tmp"), "partial");
-        origin.segmentUploaded("main", S1 + "-99998.ts");
-        assertEquals(List.of(S1 + "-99999.ts", S1 + "-100000.ts", S1 + "-100001.ts"),
+        Files.writeString(folder.resolve(S1 + "-1-100002.ts.tmp"), "partial");
+        origin.segmentUploaded("main", seg(S1, 99998));
+        assertEquals(List.of(seg(S1, 99999), seg(S1, 100000), seg(S1, 100001)),
                 origin.pendingSegments("main", S1).stream().map(File::getName).toList());
     }
 
@@ -73,15 +79,15 @@ class OriginTest {
         playlist(S1, 0, 2, false);
         assertNull(origin.nextPlaylist("main", S1, false), "nothing is on the origin: nothing to publish");
 
-        origin.segmentUploaded("main", S1 + "-00000.ts");
-        origin.segmentUploaded("main", S1 + "-00002.ts");
+        origin.segmentUploaded("main", seg(S1, 0));
+        origin.segmentUploaded("main", seg(S1, 2));
         Playlist next = origin.nextPlaylist("main", S1, false);
-        assertEquals(List.of(S1 + "-00000.ts"), uris(next));
+        assertEquals(List.of(seg(S1, 0)), uris(next));
         origin.playlistPublished("main", S1, next);
         assertNull(origin.nextPlaylist("main", S1, false), "the same version is not published twice");
 
-        origin.segmentUploaded("main", S1 + "-00001.ts");
-        assertEquals(List.of(S1 + "-00000.ts", S1 + "-00001.ts", S1 + "-00002.ts"),
+        origin.segmentUploaded("main", seg(S1, 1));
+        assertEquals(List.of(seg(S1, 0), seg(S1, 1), seg(S1, 2)),
                 uris(origin.nextPlaylist("main", S1, false)));
     }
 
@@ -89,8 +95,8 @@ class OriginTest {
     void theLastPlaylistEndsEvenIfFfmpegCouldNotWriteTheEndMarker() throws IOException {
         segments(S1, 0, 1);
         playlist(S1, 0, 1, false);
-        origin.segmentUploaded("main", S1 + "-00000.ts");
-        origin.segmentUploaded("main", S1 + "-00001.ts");
+        origin.segmentUploaded("main", seg(S1, 0));
+        origin.segmentUploaded("main", seg(S1, 1));
         origin.playlistPublished("main", S1, origin.nextPlaylist("main", S1, false));
         Playlist last = origin.nextPlaylist("main", S1, true);
         assertTrue(last.ended());
@@ -103,46 +109,67 @@ class OriginTest {
         playlist(S1, 0, 3, false);
         segments(S2, 0, 0);
         playlist(S2, 0, 0, false);
-        origin.segmentUploaded("main", S2 + "-00000.ts");
+        origin.segmentUploaded("main", seg(S2, 0));
         origin.playlistPublished("main", S2, origin.nextPlaylist("main", S2, false));
         for (int i = 0; i <= 3; i++) {
-            origin.segmentUploaded("main", String.format("%s-%05d.ts", S1, i));
+            origin.segmentUploaded("main", seg(S1, i));
         }
         assertNull(origin.nextPlaylist("main", S1, true));
-        assertEquals(List.of(S2 + "-00000.ts"), uris(origin.published("main")));
+        assertEquals(List.of(seg(S2, 0)), uris(origin.published("main")));
     }
 
     @Test
     void aLocalSegmentIsDeletedOnlyWhenUploadedAndOutOfTheWindow() throws IOException {
         segments(S1, 0, 4);
         for (int i = 0; i <= 3; i++) {
-            origin.segmentUploaded("main", String.format("%s-%05d.ts", S1, i));
+            origin.segmentUploaded("main", seg(S1, i));
         }
         playlist(S1, 2, 4, false); // 0 and 1 have left the window, 4 is not uploaded
         origin.playlistPublished("main", S1, origin.nextPlaylist("main", S1, false));
-        assertFalse(Files.exists(folder.resolve(S1 + "-00000.ts")));
-        assertFalse(Files.exists(folder.resolve(S1 + "-00001.ts")));
-        assertTrue(Files.exists(folder.resolve(S1 + "-00002.ts")), "still listed");
-        assertTrue(Files.exists(folder.resolve(S1 + "-00004.ts")), "not uploaded yet");
+        assertFalse(Files.exists(folder.resolve(seg(S1, 0))));
+        assertFalse(Files.exists(folder.resolve(seg(S1, 1))));
+        assertTrue(Files.exists(folder.resolve(seg(S1, 2))), "still listed");
+        assertTrue(Files.exists(folder.resolve(seg(S1, 4))), "not uploaded yet");
 
         // a segment that leaves the window before it is uploaded stays until it is
         playlist(S1, 5, 5, false);
         segments(S1, 5, 5);
-        origin.segmentUploaded("main", S1 + "-00005.ts");
+        origin.segmentUploaded("main", seg(S1, 5));
         origin.playlistPublished("main", S1, origin.nextPlaylist("main", S1, false));
-        assertTrue(Files.exists(folder.resolve(S1 + "-00004.ts")));
-        assertEquals(List.of(S1 + "-00004.ts"), origin.pendingSegments("main", S1).stream().map(File::getName).toList());
+        assertTrue(Files.exists(folder.resolve(seg(S1, 4))));
+        assertEquals(List.of(seg(S1, 4)), origin.pendingSegments("main", S1).stream().map(File::getName).toList());
+    }
+
+    @Test
+    void segmentsOfAConnectionThatWasNotLetInNeverGoUp() throws IOException {
+        Files.writeString(folder.resolve(S1 + "-2-00003.ts"), "a refused publisher's");
+        assertFalse(origin.isPending("main", S1 + "-2-00003.ts"));
+        assertEquals(List.of(), origin.pendingSegments("main", S1));
+        origin.admit("main", S1, 2);
+        assertTrue(origin.isPending("main", S1 + "-2-00003.ts"));
+    }
+
+    @Test
+    void whileTheSessionIsLiveThePlaylistNeverEndsThoughFfmpegEndedAConnection() throws IOException {
+        segments(S1, 0, 1);
+        playlist(S1, 0, 1, true);
+        origin.segmentUploaded("main", seg(S1, 0));
+        origin.segmentUploaded("main", seg(S1, 1));
+        assertFalse(origin.nextPlaylist("main", S1, false).ended(), "the publisher may come back");
+        assertTrue(origin.nextPlaylist("main", S1, true).ended());
+        assertEquals(2, origin.summary("main", S1).get("segments"));
+        assertEquals(8L, origin.summary("main", S1).get("bytes"));
     }
 
     @Test
     void cleanUpRemovesEveryFileOfTheSessionAndNoOther() throws IOException {
         segments(S1, 0, 1);
         playlist(S1, 0, 1, true);
-        Files.writeString(folder.resolve(S1 + "-00002.ts.tmp"), "partial");
+        Files.writeString(folder.resolve(S1 + "-1-00002.ts.tmp"), "partial");
         segments(S2, 0, 0);
         origin.cleanUp("main", S1);
         try (var files = Files.list(folder)) {
-            assertEquals(List.of(S2 + "-00000.ts"), files.map(p -> p.getFileName().toString()).toList());
+            assertEquals(List.of(seg(S2, 0)), files.map(p -> p.getFileName().toString()).toList());
         }
     }
 }

@@ -49,6 +49,8 @@ public abstract class StreamingTestSupport extends CamelMainTestSupport {
         properties.setProperty("streaming.s3.embedded-dir", work.resolve("data").toString());
         properties.setProperty("streaming.media-dir", work.resolve("media").toString());
         properties.setProperty("streaming.channels.main.key", KEY);
+        // a session ends this long after its publisher left; tests of reconnects set more
+        properties.setProperty("streaming.reconnect-grace", "0.5");
         settings(properties);
         camelContextConfiguration().withUseOverridePropertiesWithPropertiesComponent(properties);
         return super.createCamelContext();

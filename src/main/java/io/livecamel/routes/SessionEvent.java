@@ -1,0 +1,45 @@
+package io.livecamel.routes;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.livecamel.StreamingHeaders;
+import org.apache.camel.Header;
+import org.apache.camel.Headers;
+
+/**
+ * A session event as the JSON a webhook receives: {@code event}, {@code channel}, {@code sessionId}, {@code at}, and
+ * what the event has of {@code connection}, {@code remoteAddress}, {@code videoCodec}, {@code audioCodec},
+ * {@code resolution}, {@code reason}, {@code segments}, {@code bytes}, {@code durationSeconds}. Built from the
+ * message headers, none of which ever holds a stream key.
+ */
+public final class SessionEvent {
+
+    /** Header, JSON field: in the order they appear in the JSON. */
+    private static final String[][] FIELDS = {
+        {StreamingHeaders.CONNECTION, "connection"},
+        {StreamingHeaders.REMOTE_ADDRESS, "remoteAddress"},
+        {StreamingHeaders.VIDEO_CODEC, "videoCodec"},
+        {StreamingHeaders.AUDIO_CODEC, "audioCodec"},
+        {StreamingHeaders.RESOLUTION, "resolution"},
+        {StreamingHeaders.REASON, "reason"},
+    };
+
+    public Map<String, Object> of(@Header(StreamingHeaders.EVENT) String event, @Headers Map<String, Object> headers) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("event", event);
+        json.put("channel", headers.get(StreamingHeaders.CHANNEL));
+        json.put("sessionId", headers.get(StreamingHeaders.SESSION));
+        json.put("at", Instant.now().toString());
+        for (String[] field : FIELDS) {
+            if (headers.get(field[0]) != null) {
+                json.put(field[1], headers.get(field[0]));
+            }
+        }
+        if (headers.get(StreamingHeaders.SUMMARY) instanceof Map<?, ?> summary) {
+            summary.forEach((name, value) -> json.put(name.toString(), value));
+        }
+        return json;
+    }
+}
