@@ -229,6 +229,7 @@ public class IngestConsumer extends DefaultConsumer {
             process = ffmpeg;
         }
         LOG.info("Channel {}: listening for a publisher on RTMP port {}", channel.name(), channel.port());
+        PlaylistKeeper keeper = PlaylistKeeper.keep(command.folder().resolve(Session.playlistFile(currentSession)));
         FfmpegLog log = new FfmpegLog(channel);
         Optional<String> refusal = Optional.empty();
         try (BufferedReader output = new BufferedReader(
@@ -266,6 +267,7 @@ public class IngestConsumer extends DefaultConsumer {
             overGrace = graceOver;
         }
         if (wasAdmitted) {
+            keeper.discard();
             lastReason = reason(exitCode, stopped);
             emit(currentSession, StreamingHeaders.PUBLISHER_LEFT, exchange -> {
                 exchange.getMessage().setHeader(StreamingHeaders.CONNECTION, currentConnection);
@@ -275,6 +277,7 @@ public class IngestConsumer extends DefaultConsumer {
             return stopped ? Outcome.STOPPED : Outcome.SERVED;
         }
         deleteFilesOf(currentSession, currentConnection);
+        keeper.restore(); // a refused publisher may have appended to the session's playlist
         if (stopped) {
             return Outcome.STOPPED;
         }

@@ -39,21 +39,29 @@ public final class Publisher implements AutoCloseable {
 
     /** Starts publishing {@code seconds} of video of the given size ({@link #SMALL}, {@link #HD}). */
     public static Publisher start(int port, String key, int seconds, Path logDir, String size) throws IOException {
-        Ffmpeg ffmpeg = Ffmpeg.locate(Optional.empty());
-        Files.createDirectories(logDir);
-        Path log = Files.createTempFile(logDir, "publisher", ".log");
-        List<String> command = ffmpeg.command(List.of(
-                "-re",
-                "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=" + FPS,
-                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
-                "-t", Integer.toString(seconds),
+        return startEncoded(port, key, seconds, logDir, size, List.of(
                 "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
                 "-b:v", SMALL.equals(size) ? "400k" : "2500k",
                 "-g", Integer.toString(FPS), "-keyint_min", Integer.toString(FPS), "-sc_threshold", "0",
-                "-c:a", "aac", "-b:a", "64k",
-                "-f", "flv",
+                "-c:a", "aac", "-b:a", "64k"));
+    }
+
+    /** Starts publishing a small picture encoded with the given ffmpeg options (codecs HLS may not carry...). */
+    public static Publisher startEncoded(int port, String key, int seconds, Path logDir, String size,
+            List<String> encoding) throws IOException {
+        Ffmpeg ffmpeg = Ffmpeg.locate(Optional.empty());
+        Files.createDirectories(logDir);
+        Path log = Files.createTempFile(logDir, "publisher", ".log");
+        List<String> arguments = new java.util.ArrayList<>(List.of(
+                "-re",
+                "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=" + FPS,
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+                "-t", Integer.toString(seconds)));
+        arguments.addAll(encoding);
+        arguments.addAll(List.of("-f", "flv",
                 // an IP, not "localhost": the static ffmpeg cannot resolve host names (static glibc)
                 "rtmp://127.0.0.1:" + port + "/live/" + key));
+        List<String> command = ffmpeg.command(arguments);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         return new Publisher(process, log);

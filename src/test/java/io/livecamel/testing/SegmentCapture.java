@@ -28,6 +28,7 @@ public final class SegmentCapture implements AutoCloseable {
     private final Thread thread;
     private final Map<String, Long> finishedAtNanos = new ConcurrentHashMap<>();
     private final List<String> missed = new CopyOnWriteArrayList<>();
+    private final List<String> created = new CopyOnWriteArrayList<>();
 
     public SegmentCapture(Path folder, Path capture) throws IOException {
         this.folder = folder;
@@ -46,8 +47,11 @@ public final class SegmentCapture implements AutoCloseable {
             while (true) {
                 WatchKey key = watcher.take();
                 for (WatchEvent<?> event : key.pollEvents()) {
-                    if (event.context() instanceof Path name && name.toString().endsWith(".ts")) {
-                        keep(name.toString());
+                    if (event.context() instanceof Path name) {
+                        created.add(name.toString());
+                        if (name.toString().endsWith(".ts")) {
+                            keep(name.toString());
+                        }
                     }
                 }
                 key.reset();
@@ -82,6 +86,11 @@ public final class SegmentCapture implements AutoCloseable {
     /** When a segment appeared under its final name, in {@link System#nanoTime()}, or null. */
     public Long finishedAtNanos(String segment) {
         return finishedAtNanos.get(segment);
+    }
+
+    /** Every file that appeared in the folder, temporary ones and playlists included, in order. */
+    public List<String> created() {
+        return created;
     }
 
     /** Segments that were gone before they could be captured: the comparison would be incomplete. */

@@ -88,6 +88,12 @@ public abstract class StreamingTestSupport extends CamelMainTestSupport {
         return response.headers().firstValue(name).orElse(null);
     }
 
+    /** The objects under a channel's prefix at the embedded origin, read from its store (a folder). */
+    protected List<String> objectsAtOrigin(String channel) throws IOException {
+        Path stored = work.resolve("data").resolve("live").resolve("videos").resolve(channel);
+        return Files.isDirectory(stored) ? filesIn(stored) : List.of();
+    }
+
     protected static List<String> filesIn(Path folder) throws IOException {
         try (var files = Files.list(folder)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
