@@ -1,5 +1,6 @@
 package io.livecamel.ingest;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +46,10 @@ public final class IngestCommand {
      * application compares that name with the key.
      */
     List<String> forConnection(String session, int connection, String expected) {
+        Path playlist = folder.resolve(Session.playlistFile(session));
+        // append_list only onto a playlist of the session: on a new one ffmpeg would open with a discontinuity
+        String flags = "temp_file+program_date_time+independent_segments"
+                + (Files.isRegularFile(playlist) ? "+append_list" : "");
         return ffmpeg.command(List.of(
                 "-rw_timeout", Long.toString(READ_TIMEOUT_MICROS),
                 "-listen", "1",
@@ -56,8 +61,8 @@ public final class IngestCommand {
                 // temp_file: a segment appears under its name only when complete; no delete_segments: the
                 // origin deletes a local segment once it is uploaded and out of the window; append_list: a
                 // publisher that comes back continues the session's playlist after an #EXT-X-DISCONTINUITY
-                "-hls_flags", "temp_file+program_date_time+independent_segments+append_list",
+                "-hls_flags", flags,
                 "-hls_segment_filename", folder.resolve(Session.segmentPattern(session, connection)).toString(),
-                folder.resolve(Session.playlistFile(session)).toString()));
+                playlist.toString()));
     }
 }

@@ -35,6 +35,7 @@ public final class OriginPoller implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile int reads;
+    private volatile long firstEndListNanos;
 
     public OriginPoller(URI playlist, Duration interval) {
         this.playlist = playlist;
@@ -71,6 +72,9 @@ public final class OriginPoller implements AutoCloseable {
         long listedAt = System.nanoTime();
         String body = response.body();
         versions.add(body);
+        if (firstEndListNanos == 0 && body.contains("#EXT-X-ENDLIST")) {
+            firstEndListNanos = listedAt;
+        }
         String gap = gap(segments(body));
         if (gap != null) {
             violations.add("the playlist skips a segment: " + gap + "; playlist:\n" + body);
@@ -113,6 +117,11 @@ public final class OriginPoller implements AutoCloseable {
             }
         }
         return segments;
+    }
+
+    /** When a playlist with #EXT-X-ENDLIST was first read, in {@link System#nanoTime()}, or 0. */
+    public long firstEndListNanos() {
+        return firstEndListNanos;
     }
 
     public List<String> violations() {
