@@ -79,7 +79,7 @@ class ApplicationProcessIT {
             Listeners.awaitListening(rtmpPort, Duration.ofSeconds(20));
 
             try (Publisher publisher = Publisher.start(rtmpPort, key, 60, WORK.resolve("logs"))) {
-                app.awaitLine("publisher connected", Duration.ofSeconds(20));
+                app.awaitLine("Channel main: live, session", Duration.ofSeconds(20));
                 Path folder = Path.of(settings.get("streaming.media-dir"), "main");
                 Eventually.await("three segments", Duration.ofSeconds(20), () -> segmentsIn(folder) >= 3);
                 List<ProcessHandle> children = app.process().descendants().toList();
