@@ -49,6 +49,7 @@ class ApplicationProcessIT {
         "streaming.s3.bucket     | Bad_Bucket   | Invalid setting streaming.s3.bucket='Bad_Bucket': an S3 bucket name is 3 to 63 characters",
         "streaming.ffmpeg.path   | /no/ffmpeg   | Invalid setting streaming.ffmpeg.path='/no/ffmpeg': cannot run it",
         "streaming.s3.embedded   | false        | streaming.channels.main.key is not set",
+        "streaming.channels.main.srt-port | 9998 | streaming.channels.main.srt-port needs an ffmpeg with a working SRT listener",
     })
     void aBadSettingStopsStartUpWithOneMessageNamingIt(String property, String value, String message)
             throws Exception {

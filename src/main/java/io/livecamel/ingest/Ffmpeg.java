@@ -24,15 +24,17 @@ public final class Ffmpeg {
 
     private final Path executable;
     private final String version;
+    private final boolean bundled;
 
-    private Ffmpeg(Path executable, String version) {
+    private Ffmpeg(Path executable, String version, boolean bundled) {
         this.executable = executable;
         this.version = version;
+        this.bundled = bundled;
     }
 
     /** Finds ffmpeg and checks that it runs, or fails naming {@code streaming.ffmpeg.path}. */
     public static Ffmpeg locate(Optional<String> configured) {
-        Path executable = configured.map(Path::of).orElseGet(Ffmpeg::bundled);
+        Path executable = configured.map(Path::of).orElseGet(Ffmpeg::unpackBundled);
         String shown = configured.orElse(executable.toString());
         try {
             Process process = new ProcessBuilder(executable.toString(), "-hide_banner", "-version")
@@ -49,7 +51,7 @@ public final class Ffmpeg {
                 throw new InvalidSettingException(PROPERTY, shown, "this is not a working ffmpeg (exit code "
                         + process.exitValue() + ")");
             }
-            return new Ffmpeg(executable, output.split("\\s+")[2]);
+            return new Ffmpeg(executable, output.split("\\s+")[2], configured.isEmpty());
         } catch (IOException e) {
             throw new InvalidSettingException(PROPERTY, shown, "cannot run it: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -58,7 +60,7 @@ public final class Ffmpeg {
         }
     }
 
-    private static Path bundled() {
+    private static Path unpackBundled() {
         ClassLoader loader = Ffmpeg.class.getClassLoader();
         try (InputStream in = loader.getResourceAsStream(BUNDLED_RESOURCE)) {
             if (in == null) {
@@ -87,6 +89,11 @@ public final class Ffmpeg {
 
     public String version() {
         return version;
+    }
+
+    /** True for the static build from Maven: its SRT listener crashes when a caller connects (checked: 4.4.1). */
+    public boolean bundled() {
+        return bundled;
     }
 
     /** A command line that starts with this ffmpeg and quiet, parseable logging. */

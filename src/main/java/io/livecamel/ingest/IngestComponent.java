@@ -30,9 +30,12 @@ public class IngestComponent extends DefaultComponent {
             throws Exception {
         Channel channel = settings.channels().stream().filter(c -> c.name().equals(remaining)).findFirst()
                 .orElseThrow(() -> new InvalidSettingException("No channel '" + remaining + "' is configured"));
-        IngestEndpoint endpoint = new IngestEndpoint(uri, this, new IngestCommand(ffmpeg, settings, channel),
-                settings.reconnectGrace());
+        IngestEndpoint endpoint = new IngestEndpoint(uri, this, channel, settings.reconnectGrace());
         setProperties(endpoint, parameters);
         return endpoint;
+    }
+
+    IngestCommand command(Channel channel, IngestCommand.Protocol protocol) {
+        return new IngestCommand(ffmpeg, settings, channel, protocol);
     }
 }

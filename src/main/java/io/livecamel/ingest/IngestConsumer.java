@@ -228,7 +228,8 @@ public class IngestConsumer extends DefaultConsumer {
                     .redirectErrorStream(true).start();
             process = ffmpeg;
         }
-        LOG.info("Channel {}: listening for a publisher on RTMP port {}", channel.name(), channel.port());
+        LOG.info("Channel {}: listening for a publisher on {} port {}", channel.name(), command.protocol(),
+                command.port());
         PlaylistKeeper keeper = PlaylistKeeper.keep(command.folder().resolve(Session.playlistFile(currentSession)));
         FfmpegLog log = new FfmpegLog(channel);
         Optional<String> refusal = Optional.empty();
@@ -236,10 +237,9 @@ public class IngestConsumer extends DefaultConsumer {
                 new InputStreamReader(ffmpeg.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = output.readLine(); line != null && refusal.isEmpty(); line = output.readLine()) {
                 switch (log.read(line)) {
-                    case PUBLISH_NAMED -> refusal = check.refuseName(log.publishedName());
+                    case PUBLISH_NAMED -> refusal = keyRefusal(log);
                     case INPUT_DESCRIBED -> {
-                        refusal = check.refuseName(log.publishedName())
-                                .or(() -> check.refuseCodecs(log.videoCodec(), log.audioCodec()));
+                        refusal = keyRefusal(log).or(() -> check.refuseCodecs(log.videoCodec(), log.audioCodec()));
                         if (refusal.isEmpty()) {
                             letIn(log, currentSession, currentConnection, peer(ffmpeg));
                         }
@@ -353,8 +353,16 @@ public class IngestConsumer extends DefaultConsumer {
         return HexFormat.of().formatHex(bytes);
     }
 
+    /** Over RTMP the key is the stream name, checked here; over SRT the encryption already refused a wrong one. */
+    private Optional<String> keyRefusal(FfmpegLog log) {
+        return command.protocol() == IngestCommand.Protocol.SRT ? Optional.empty()
+                : check.refuseName(log.publishedName());
+    }
+
+    /** The publisher's address: known for RTMP (TCP); SRT's UDP sockets do not show their peer in /proc. */
     private Optional<InetSocketAddress> peer(Process ffmpeg) {
-        return PeerAddress.of(ffmpeg.pid(), channel.port());
+        return command.protocol() == IngestCommand.Protocol.SRT ? Optional.empty()
+                : PeerAddress.of(ffmpeg.pid(), command.port());
     }
 
     private static String reason(int exitCode, boolean stopped) {

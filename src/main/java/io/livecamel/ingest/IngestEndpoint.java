@@ -2,6 +2,7 @@ package io.livecamel.ingest;
 
 import java.time.Duration;
 
+import io.livecamel.settings.Channel;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
@@ -10,14 +11,20 @@ import org.apache.camel.support.DefaultEndpoint;
 /** One channel's ingest: consume-only, see {@link IngestComponent}. */
 public class IngestEndpoint extends DefaultEndpoint {
 
-    private final IngestCommand command;
+    private final Channel channel;
     private final Duration reconnectGrace;
     private long maxBackoff = 10_000;
+    private IngestCommand.Protocol protocol = IngestCommand.Protocol.RTMP;
 
-    IngestEndpoint(String uri, IngestComponent component, IngestCommand command, Duration reconnectGrace) {
+    IngestEndpoint(String uri, IngestComponent component, Channel channel, Duration reconnectGrace) {
         super(uri, component);
-        this.command = command;
+        this.channel = channel;
         this.reconnectGrace = reconnectGrace;
+    }
+
+    @Override
+    public IngestComponent getComponent() {
+        return (IngestComponent) super.getComponent();
     }
 
     @Override
@@ -27,7 +34,8 @@ public class IngestEndpoint extends DefaultEndpoint {
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
-        IngestConsumer consumer = new IngestConsumer(this, processor, command, reconnectGrace);
+        IngestConsumer consumer = new IngestConsumer(this, processor, getComponent().command(channel, protocol),
+                reconnectGrace);
         configureConsumer(consumer);
         return consumer;
     }
@@ -39,5 +47,14 @@ public class IngestEndpoint extends DefaultEndpoint {
 
     public void setMaxBackoff(long maxBackoff) {
         this.maxBackoff = maxBackoff;
+    }
+
+    /** {@code rtmp} (the default) or {@code srt}: which of the channel's ports this endpoint listens on. */
+    public IngestCommand.Protocol getProtocol() {
+        return protocol;
+    }
+
+    public void setProtocol(IngestCommand.Protocol protocol) {
+        this.protocol = protocol;
     }
 }

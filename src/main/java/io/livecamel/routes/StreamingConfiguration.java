@@ -9,6 +9,8 @@ import io.livecamel.ingest.IngestComponent;
 import io.livecamel.origin.EmbeddedOrigin;
 import io.livecamel.origin.Origin;
 import io.livecamel.origin.S3Clients;
+import io.livecamel.settings.Channel;
+import io.livecamel.settings.InvalidSettingException;
 import io.livecamel.settings.StreamingSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -31,6 +33,14 @@ public class StreamingConfiguration implements CamelConfiguration {
         StreamingSettings settings = StreamingSettings.read(context.getPropertiesComponent()::resolveProperty,
                 propertyNames(context.getPropertiesComponent()));
         Ffmpeg ffmpeg = Ffmpeg.locate(settings.ffmpegPath());
+        for (Channel channel : settings.channels()) {
+            if (channel.srtPort().isPresent() && ffmpeg.bundled()) {
+                throw new InvalidSettingException("streaming.channels." + channel.name() + ".srt-port needs an "
+                        + "ffmpeg with a working SRT listener: the bundled static ffmpeg " + ffmpeg.version()
+                        + " crashes when an SRT publisher connects. Set streaming.ffmpeg.path to another ffmpeg "
+                        + "(Debian's: apt-get install ffmpeg, then /usr/bin/ffmpeg)");
+            }
+        }
         LOG.info("Using ffmpeg {} ({})", ffmpeg.version(), ffmpeg.executable());
 
         S3Client s3;

@@ -38,6 +38,26 @@ public final class Listeners {
         return false;
     }
 
+    /** Whether a UDP socket is bound to the port (an SRT listener), from /proc/net/udp. */
+    public static boolean isBoundUdp(int port) {
+        String hexPort = String.format(Locale.ROOT, ":%04X", port);
+        for (String table : new String[] {"/proc/net/udp", "/proc/net/udp6"}) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] fields = line.trim().split("\\s+");
+                    if (fields.length > 3 && fields[1].endsWith(hexPort)) {
+                        return true;
+                    }
+                }
+            } catch (NoSuchFileException e) {
+                // no IPv6
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return false;
+    }
+
     /** Waits until something listens on the port; returns how long that took. */
     public static Duration awaitListening(int port, Duration timeout) throws InterruptedException {
         long start = System.nanoTime();

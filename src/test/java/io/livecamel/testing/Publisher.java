@@ -46,6 +46,25 @@ public final class Publisher implements AutoCloseable {
                 "-c:a", "aac", "-b:a", "64k"));
     }
 
+    /** Starts publishing {@code seconds} of a small picture over SRT, MPEG-TS encrypted with the passphrase. */
+    public static Publisher startSrt(int port, String passphrase, int seconds, Path logDir) throws IOException {
+        Ffmpeg ffmpeg = Ffmpeg.locate(Optional.empty());
+        Files.createDirectories(logDir);
+        Path log = Files.createTempFile(logDir, "publisher-srt", ".log");
+        List<String> command = ffmpeg.command(List.of(
+                "-re",
+                "-f", "lavfi", "-i", "testsrc2=size=" + SMALL + ":rate=" + FPS,
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+                "-t", Integer.toString(seconds),
+                "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
+                "-g", Integer.toString(FPS), "-keyint_min", Integer.toString(FPS), "-sc_threshold", "0",
+                "-c:a", "aac", "-b:a", "64k",
+                "-f", "mpegts",
+                "srt://127.0.0.1:" + port + "?pbkeylen=16&passphrase=" + passphrase));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new Publisher(process, log);
+    }
+
     /** Starts publishing a small picture encoded with the given ffmpeg options (codecs HLS may not carry...). */
     public static Publisher startEncoded(int port, String key, int seconds, Path logDir, String size,
             List<String> encoding) throws IOException {
