@@ -68,6 +68,9 @@ public final class StreamingApplication {
                 text.append("  OBS Stream key: the value of streaming.channels.").append(channel.name())
                         .append(".key\n");
             }
+            channel.srtPort().ifPresent(port -> text.append("  SRT (OBS):      srt://localhost:").append(port)
+                    .append("?pbkeylen=16&passphrase=")
+                    .append(channel.generatedKey() ? channel.key() : "<the stream key>").append('\n'));
             text.append("  Watch:          ").append(settings.embeddedPlaylistUrl(channel.name())
                     .orElse("s3://" + settings.s3Bucket() + "/" + settings.playlistKey(channel.name())))
                     .append('\n');

@@ -50,6 +50,7 @@ class ApplicationProcessIT {
         "streaming.ffmpeg.path   | /no/ffmpeg   | Invalid setting streaming.ffmpeg.path='/no/ffmpeg': cannot run it",
         "streaming.s3.embedded   | false        | streaming.channels.main.key is not set",
         "streaming.channels.main.srt-port | 9998 | streaming.channels.main.srt-port needs an ffmpeg with a working SRT listener",
+        "streaming.channels.Studio.port   | 1936 | Invalid channel name 'Studio' (in streaming.channels.Studio.*)",
     })
     void aBadSettingStopsStartUpWithOneMessageNamingIt(String property, String value, String message)
             throws Exception {
@@ -63,6 +64,20 @@ class ApplicationProcessIT {
             assertEquals(1, output.split(Pattern.quote(message), -1).length - 1, "said once:\n" + output);
             assertFalse(output.contains("=== Live streaming publisher is running ==="), output);
             assertFalse(Listeners.isListening(rtmpPort), "no listener was left behind");
+        }
+    }
+
+    @Test
+    void aChannelDeclaredInTheEnvironmentListensOnItsPort() throws Exception {
+        Map<String, String> settings = freeSettings("environment");
+        int studioPort = FreePort.find();
+        Map<String, String> environment = Map.of("STREAMING_CHANNELS_MY_STUDIO_PORT", Integer.toString(studioPort),
+                "STREAMING_CHANNELS_MY_STUDIO_KEY", "env-declared-key-0123456789");
+        try (ApplicationProcess app = ApplicationProcess.start(settings, environment, WORK.resolve("logs"))) {
+            app.awaitLine("Channel my-studio:", Duration.ofSeconds(60));
+            app.awaitLine("rtmp://localhost:" + studioPort + "/live", Duration.ofSeconds(5));
+            Listeners.awaitListening(studioPort, Duration.ofSeconds(20));
+            assertFalse(app.output().contains("env-declared-key-0123456789"), "a configured key is never printed");
         }
     }
 

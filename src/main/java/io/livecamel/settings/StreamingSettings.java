@@ -81,8 +81,8 @@ public final class StreamingSettings {
 
     /**
      * Reads and checks every setting; throws {@link InvalidSettingException} on the first bad one. The channels are
-     * those named in any {@code streaming.channels.<name>.*} property among {@code propertyNames} (or {@code main}
-     * when there is none); their settings are read through {@code properties}.
+     * those named in any {@code streaming.channels.<name>.*} property among {@code propertyNames}, and {@code main}
+     * in embedded mode or when no channel is named; their settings are read through {@code properties}.
      */
     public static StreamingSettings read(Function<String, Optional<String>> properties,
             Collection<String> propertyNames) {
@@ -115,7 +115,12 @@ public final class StreamingSettings {
     }
 
     private List<Channel> readChannels(Values values, SortedSet<String> declared) {
-        List<String> names = new ArrayList<>(declared.isEmpty() ? Set.of("main") : declared);
+        // the demo on the embedded origin always has main; with a real origin, the channels are those declared
+        SortedSet<String> all = new TreeSet<>(declared);
+        if (declared.isEmpty() || s3Embedded) {
+            all.add("main");
+        }
+        List<String> names = new ArrayList<>(all);
         names.sort(Comparator.comparing((String name) -> !name.equals("main")).thenComparing(name -> name));
         List<Channel> list = new ArrayList<>();
         for (String name : names) {

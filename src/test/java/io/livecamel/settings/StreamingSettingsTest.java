@@ -137,10 +137,13 @@ class StreamingSettingsTest {
     }
 
     @Test
-    void onlyDeclaredChannelsExistAndMainKeepsStreamingRtmpPort() {
-        StreamingSettings studioOnly = readDeclared("streaming.channels.studio.port", "1940");
-        assertEquals(java.util.List.of("studio"), studioOnly.channels().stream().map(Channel::name).toList());
-        assertTrue(studioOnly.channels().get(0).generatedKey());
+    void theDemoAlwaysHasMainAndARealOriginOnlyTheDeclaredChannels() {
+        StreamingSettings demo = readDeclared("streaming.channels.studio.port", "1940");
+        assertEquals(java.util.List.of("main", "studio"), demo.channels().stream().map(Channel::name).toList());
+        assertTrue(demo.channels().get(1).generatedKey());
+        StreamingSettings real = readDeclared("streaming.s3.embedded", "false",
+                "streaming.channels.studio.port", "1940", "streaming.channels.studio.key", "studio-key-0123456789");
+        assertEquals(java.util.List.of("studio"), real.channels().stream().map(Channel::name).toList());
         assertEquals(2000, readDeclared("streaming.rtmp.port", "2000").channels().get(0).port());
         assertEquals(2001, readDeclared("streaming.rtmp.port", "2000", "streaming.channels.main.port", "2001")
                 .channels().get(0).port());

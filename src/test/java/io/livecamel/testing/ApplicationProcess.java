@@ -25,6 +25,12 @@ public final class ApplicationProcess implements AutoCloseable {
     }
 
     public static ApplicationProcess start(Map<String, String> settings, Path logDir) throws IOException {
+        return start(settings, Map.of(), logDir);
+    }
+
+    /** With environment variables added to this JVM's. */
+    public static ApplicationProcess start(Map<String, String> settings, Map<String, String> environment,
+            Path logDir) throws IOException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath));
@@ -32,8 +38,9 @@ public final class ApplicationProcess implements AutoCloseable {
         command.add("io.livecamel.StreamingApplication");
         Files.createDirectories(logDir);
         Path output = Files.createTempFile(logDir, "application", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                .start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         return new ApplicationProcess(process, output);
     }
 
