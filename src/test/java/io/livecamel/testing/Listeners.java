@@ -7,10 +7,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
- * Whether a TCP port is in LISTEN state, read from /proc/net/tcp without connecting: ffmpeg's RTMP listener
- * accepts exactly one connection, so probing it by connecting would use it up.
+ * Whether a port is listening, read from /proc/net without connecting: ffmpeg's RTMP listener accepts exactly one
+ * connection, so probing it by connecting would use it up.
  */
 public final class Listeners {
 
@@ -19,33 +20,23 @@ public final class Listeners {
     private Listeners() {
     }
 
+    /** A TCP socket in LISTEN state on the port. */
     public static boolean isListening(int port) {
-        String hexPort = String.format(Locale.ROOT, ":%04X", port);
-        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-            try {
-                for (String line : Files.readAllLines(Path.of(table))) {
-                    String[] fields = line.trim().split("\\s+");
-                    if (fields.length > 3 && fields[1].endsWith(hexPort) && LISTEN.equals(fields[3])) {
-                        return true;
-                    }
-                }
-            } catch (NoSuchFileException e) {
-                // no IPv6
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return false;
+        return anyRow(port, "tcp", state -> LISTEN.equals(state));
     }
 
-    /** Whether a UDP socket is bound to the port (an SRT listener), from /proc/net/udp. */
+    /** A UDP socket bound to the port (an SRT listener). */
     public static boolean isBoundUdp(int port) {
+        return anyRow(port, "udp", state -> true);
+    }
+
+    private static boolean anyRow(int port, String protocol, Predicate<String> state) {
         String hexPort = String.format(Locale.ROOT, ":%04X", port);
-        for (String table : new String[] {"/proc/net/udp", "/proc/net/udp6"}) {
+        for (String table : new String[] {"/proc/net/" + protocol, "/proc/net/" + protocol + "6"}) {
             try {
                 for (String line : Files.readAllLines(Path.of(table))) {
                     String[] fields = line.trim().split("\\s+");
-                    if (fields.length > 3 && fields[1].endsWith(hexPort)) {
+                    if (fields.length > 3 && fields[1].endsWith(hexPort) && state.test(fields[3])) {
                         return true;
                     }
                 }
@@ -58,7 +49,7 @@ public final class Listeners {
         return false;
     }
 
-    /** Waits until something listens on the port; returns how long that took. */
+    /** Waits until something listens on the TCP port; returns how long that took. */
     public static Duration awaitListening(int port, Duration timeout) throws InterruptedException {
         long start = System.nanoTime();
         Eventually.await("a listener on port " + port, timeout, () -> isListening(port));
