@@ -75,12 +75,13 @@ class OriginLatencyBenchmark extends StreamingTestSupport {
                 segments:  %d finished, %d listed-but-missing seen by the poller (%d playlist versions)
                 segment finished on disk -> listed in the origin playlist (poll every %d ms):
                   p50 %.0f ms   p90 %.0f ms   p99 %.0f ms   max %.0f ms (segment %d of the stream)
-                publisher disconnect -> #EXT-X-ENDLIST at the origin: %.2f s
+                publisher disconnect -> #EXT-X-ENDLIST at the origin: %.2f s (reconnect grace %s s)
                 publisher disconnect -> listener accepting again:     %.2f s
                 """, machine(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 seconds, Publisher.HD, latencies.size(), violations, versions, POLL.toMillis(),
                 percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),
-                latencies.get(latencies.size() - 1), slowest + 1, endListSeconds, listenerBackSeconds);
+                latencies.get(latencies.size() - 1), slowest + 1, endListSeconds,
+                context.resolvePropertyPlaceholders("{{streaming.reconnect-grace}}"), listenerBackSeconds);
         System.out.println(figures);
         Files.writeString(Path.of("target", "benchmark-origin-latency.txt"), figures);
         assertEquals(0, violations);
