@@ -36,6 +36,7 @@ class ApplicationProcessIT {
         settings.put("camel.main.routes-reload-enabled", "false");
         settings.put("streaming.rtmp.port", Integer.toString(FreePort.find()));
         settings.put("streaming.s3.embedded-port", Integer.toString(FreePort.find()));
+        settings.put("streaming.http.port", Integer.toString(FreePort.find()));
         settings.put("streaming.s3.embedded-dir", work.resolve("data").toString());
         settings.put("streaming.media-dir", work.resolve("media").toString());
         return settings;

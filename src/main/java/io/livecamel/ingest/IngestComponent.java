@@ -19,6 +19,7 @@ public class IngestComponent extends DefaultComponent {
 
     private final StreamingSettings settings;
     private final Ffmpeg ffmpeg;
+    private final ListenerStates states = new ListenerStates();
 
     public IngestComponent(StreamingSettings settings, Ffmpeg ffmpeg) {
         this.settings = settings;
@@ -33,6 +34,11 @@ public class IngestComponent extends DefaultComponent {
         IngestEndpoint endpoint = new IngestEndpoint(uri, this, channel, settings.reconnectGrace());
         setProperties(endpoint, parameters);
         return endpoint;
+    }
+
+    /** What every listener of this component is doing. */
+    public ListenerStates states() {
+        return states;
     }
 
     IngestCommand command(Channel channel, IngestCommand.Protocol protocol) {

@@ -126,6 +126,7 @@ public class IngestConsumer extends DefaultConsumer {
             }
         }
         getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(timer);
+        states().remove(listenerName());
         super.doStop();
     }
 
@@ -160,6 +161,8 @@ public class IngestConsumer extends DefaultConsumer {
                 case FAILED -> {
                     backoff = backoff == 0 ? 250 : Math.min(backoff * 2, getEndpoint().getMaxBackoff());
                     LOG.warn("Channel {}: the listener failed; trying again in {} ms", channel.name(), backoff);
+                    states().set(listenerName(), ListenerStates.FAILING, "cannot listen on " + command.protocol()
+                            + " port " + command.port() + "; next try in " + backoff + " ms");
                     if (!waitOrStop(backoff)) {
                         endSession("the application stopped");
                         return;
@@ -230,6 +233,7 @@ public class IngestConsumer extends DefaultConsumer {
         }
         LOG.info("Channel {}: listening for a publisher on {} port {}", channel.name(), command.protocol(),
                 command.port());
+        states().set(listenerName(), ListenerStates.LISTENING, command.protocol() + " port " + command.port());
         PlaylistKeeper keeper = PlaylistKeeper.keep(command.folder().resolve(Session.playlistFile(currentSession)));
         FfmpegLog log = new FfmpegLog(channel);
         Optional<String> refusal = Optional.empty();
@@ -297,8 +301,17 @@ public class IngestConsumer extends DefaultConsumer {
         return Outcome.FAILED;
     }
 
+    private ListenerStates states() {
+        return getEndpoint().getComponent().states();
+    }
+
+    private String listenerName() {
+        return channel.name() + "/" + command.protocol().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** The publisher passed the checks: its segments may reach the origin, and the session starts or goes on. */
     private void letIn(FfmpegLog log, String currentSession, int currentConnection, Optional<InetSocketAddress> peer) {
+        states().set(listenerName(), ListenerStates.SERVING, command.protocol() + " port " + command.port());
         boolean reconnected;
         synchronized (lock) {
             admitted = true;

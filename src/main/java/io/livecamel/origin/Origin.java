@@ -9,12 +9,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.stream.Stream;
 
 import io.livecamel.settings.StreamingSettings;
@@ -32,12 +34,15 @@ import org.slf4j.LoggerFactory;
 public final class Origin {
 
     private static final Logger LOG = LoggerFactory.getLogger(Origin.class);
+    private static final int BITRATE_WINDOW = 10;
 
     private final StreamingSettings settings;
+    private final OriginMetrics metrics;
     private final Map<String, ChannelState> channels = new ConcurrentHashMap<>();
 
-    public Origin(StreamingSettings settings) {
+    public Origin(StreamingSettings settings, OriginMetrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     /** The session a segment or playlist file of ffmpeg's belongs to. */
@@ -65,11 +70,19 @@ public final class Origin {
      * Anything a refused publisher might have written never does.
      */
     public void admit(String channel, String session, int connection) {
-        SessionState state = state(channel).session(session);
+        ChannelState channelState = state(channel);
+        SessionState state = channelState.session(session);
         state.admitted.add(Session.connectionId(session, connection));
         if (state.startedAt == null) {
             state.startedAt = Instant.now();
         }
+        channelState.currentSession = session;
+        channelState.publisherConnected = true;
+    }
+
+    /** The publisher's connection ended; the session may still go on (reconnect grace). */
+    public void publisherLeft(String channel) {
+        state(channel).publisherConnected = false;
     }
 
     /** True when a finished segment of an admitted connection is on local disk and not yet on the origin. */
@@ -82,7 +95,10 @@ public final class Origin {
     public void segmentUploaded(String channel, String fileName) throws IOException {
         SessionState state = state(channel).session(Session.ofSegment(fileName));
         if (state.uploaded.add(fileName)) {
-            state.bytes += Files.size(channelDir(channel).resolve(fileName));
+            long size = Files.size(channelDir(channel).resolve(fileName));
+            state.bytes += size;
+            state.sizes.put(fileName, size);
+            metrics.segmentUploaded(channel, size);
         }
     }
 
@@ -153,6 +169,12 @@ public final class Origin {
     public void playlistPublished(String channel, String session, Playlist playlist) throws IOException {
         ChannelState state = state(channel);
         SessionState current = state.session(session);
+        Instant now = Instant.now();
+        for (Playlist.Segment segment : playlist.segments()) {
+            if (current.listedOnOrigin.add(segment.uri())) {
+                segmentFirstListed(channel, state, current, segment, now);
+            }
+        }
         current.published = playlist;
         state.liveSession = session;
         state.lastPublished = playlist;
@@ -161,6 +183,61 @@ public final class Origin {
                 Files.deleteIfExists(channelDir(channel).resolve(name));
                 current.deleted.add(name);
             }
+        }
+    }
+
+    private void segmentFirstListed(String channel, ChannelState state, SessionState current,
+            Playlist.Segment segment, Instant now) throws IOException {
+        Path file = channelDir(channel).resolve(segment.uri());
+        if (Files.exists(file)) {
+            metrics.segmentListed(channel, Duration.between(Files.getLastModifiedTime(file).toInstant(), now));
+        }
+        Long size = current.sizes.get(segment.uri());
+        if (size != null) {
+            state.recent.addLast(new long[] {size, Math.round(segment.duration() * 1000)});
+            while (state.recent.size() > BITRATE_WINDOW) {
+                state.recent.removeFirst();
+            }
+        }
+        state.lastSegmentAt = now;
+    }
+
+    /** What viewers and operators see of a channel ({@code /api/channels}). */
+    public ChannelView view(String channel) {
+        ChannelState state = state(channel);
+        String session = state.currentSession;
+        SessionState current = session == null ? null : state.sessions.get(session);
+        return new ChannelView(channel, state.publisherConnected, session,
+                current == null || current.startedAt == null ? null : current.startedAt.toString(),
+                current == null ? 0 : current.uploaded.size(),
+                current == null ? 0 : current.bytes,
+                state.publisherConnected ? bitrate(state) : 0,
+                state.lastSegmentAt == null ? null : state.lastSegmentAt.toString(),
+                settings.publicPlaylistUrl(channel));
+    }
+
+    /** Bits per second over the last segments listed at the origin. */
+    private static long bitrate(ChannelState state) {
+        long bytes = 0;
+        long millis = 0;
+        for (long[] segment : state.recent) {
+            bytes += segment[0];
+            millis += segment[1];
+        }
+        return millis == 0 ? 0 : bytes * 8 * 1000 / millis;
+    }
+
+    /** Finished segments of the channel on local disk that are not on the origin yet. */
+    private long backlog(String channel) {
+        ChannelState state = state(channel);
+        try (Stream<Path> files = Files.list(channelDir(channel))) {
+            return files.map(p -> p.getFileName().toString()).filter(name -> name.endsWith(".ts"))
+                    .filter(name -> {
+                        SessionState session = state.sessions.get(Session.ofSegment(name));
+                        return session == null || !session.uploaded.contains(name);
+                    }).count();
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 
@@ -179,17 +256,32 @@ public final class Origin {
         } catch (NoSuchFileException e) {
             // nothing was written
         }
-        state(channel).sessions.remove(session);
+        ChannelState state = state(channel);
+        state.sessions.remove(session);
+        if (session.equals(state.currentSession)) {
+            state.currentSession = null;
+            state.publisherConnected = false;
+            state.recent.clear();
+        }
     }
 
     private ChannelState state(String channel) {
-        return channels.computeIfAbsent(channel, c -> new ChannelState());
+        return channels.computeIfAbsent(channel, c -> {
+            ChannelState state = new ChannelState();
+            metrics.watch(c, state, s -> backlog(c), s -> s.publisherConnected ? bitrate(s) : 0);
+            return state;
+        });
     }
 
     private static final class ChannelState {
         final Map<String, SessionState> sessions = new ConcurrentHashMap<>();
+        /** Size and duration (ms) of the last segments listed at the origin. */
+        final Deque<long[]> recent = new ConcurrentLinkedDeque<>();
         volatile String liveSession;
         volatile Playlist lastPublished;
+        volatile String currentSession;
+        volatile boolean publisherConnected;
+        volatile Instant lastSegmentAt;
 
         SessionState session(String session) {
             return sessions.computeIfAbsent(session, s -> new SessionState());
@@ -199,6 +291,8 @@ public final class Origin {
     private static final class SessionState {
         final Set<String> admitted = ConcurrentHashMap.newKeySet();
         final Set<String> uploaded = ConcurrentHashMap.newKeySet();
+        final Set<String> listedOnOrigin = ConcurrentHashMap.newKeySet();
+        final Map<String, Long> sizes = new ConcurrentHashMap<>();
         volatile long bytes;
         volatile Instant startedAt;
         final Set<String> deleted = new HashSet<>();

@@ -18,6 +18,22 @@ public final class Playlist {
 
     /** One media segment: its URI (a file name beside the playlist) and the tag lines before it. */
     public record Segment(String uri, List<String> tags) {
+
+        /** Its duration in seconds, from {@code #EXTINF}, or 0. */
+        public double duration() {
+            for (String tag : tags) {
+                if (tag.startsWith("#EXTINF:")) {
+                    String value = tag.substring("#EXTINF:".length());
+                    int comma = value.indexOf(',');
+                    try {
+                        return Double.parseDouble(comma < 0 ? value : value.substring(0, comma));
+                    } catch (NumberFormatException e) {
+                        return 0;
+                    }
+                }
+            }
+            return 0;
+        }
     }
 
     private final List<String> header;

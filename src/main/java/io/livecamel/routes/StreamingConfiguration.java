@@ -13,7 +13,18 @@ import io.livecamel.settings.Channel;
 import io.livecamel.settings.InvalidSettingException;
 import io.livecamel.settings.StreamingSettings;
 import org.apache.camel.CamelConfiguration;
+import io.livecamel.StreamingHeaders;
+import io.livecamel.origin.OriginMetrics;
+import io.livecamel.web.ChannelsApi;
+import io.livecamel.web.ListenersHealthCheck;
+import io.livecamel.web.MediaFiles;
+import io.livecamel.web.Observation;
+import io.livecamel.web.OriginHealthCheck;
+import io.livecamel.web.ViewerPages;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,12 +68,27 @@ public class StreamingConfiguration implements CamelConfiguration {
         CdnInvalidation cdn = new CdnInvalidation(settings);
         context.addService(cdn, true);
 
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        OriginMetrics metrics = new OriginMetrics(meters);
+        Origin origin = new Origin(settings, metrics);
+        IngestComponent ingest = new IngestComponent(settings, ffmpeg);
+
         context.getRegistry().bind("streamingSettings", settings);
         context.getRegistry().bind("s3Client", s3);
-        context.getRegistry().bind("origin", new Origin(settings));
+        context.getRegistry().bind("origin", origin);
+        context.getRegistry().bind("originMetrics", metrics);
+        context.getRegistry().bind("uploadFailure", (Processor) exchange -> metrics.uploadFailed(
+                exchange.getMessage().getHeader(StreamingHeaders.CHANNEL, String.class)));
+        context.getRegistry().bind("viewerPages", new ViewerPages(settings));
+        context.getRegistry().bind("channelsApi", new ChannelsApi(settings, origin));
+        context.getRegistry().bind("mediaFiles", new MediaFiles(settings));
+        context.getRegistry().bind("observation", new Observation(meters));
+        // the health-check registry picks up checks bound in the registry
+        context.getRegistry().bind("listenersHealthCheck", new ListenersHealthCheck(ingest.states()));
+        context.getRegistry().bind("originHealthCheck", new OriginHealthCheck(s3, settings));
         context.getRegistry().bind("cdn", cdn);
         context.getRegistry().bind("sessionEvent", new SessionEvent());
-        context.addComponent(IngestComponent.SCHEME, new IngestComponent(settings, ffmpeg));
+        context.addComponent(IngestComponent.SCHEME, ingest);
         context.addStartupListener(new ChannelRoutes(settings));
         new OriginCheck(s3, settings).startInBackground();
     }

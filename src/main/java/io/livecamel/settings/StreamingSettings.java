@@ -50,6 +50,8 @@ public final class StreamingSettings {
     private final Optional<URI> cloudFrontEndpoint;
     private final List<Channel> channels;
     private final Duration reconnectGrace;
+    private final int httpPort;
+    private final URI publicBaseUrl;
 
     private StreamingSettings(Function<String, Optional<String>> properties, Collection<String> propertyNames) {
         Values values = new Values(properties);
@@ -75,6 +77,10 @@ public final class StreamingSettings {
             throw new InvalidSettingException("streaming.s3.endpoint", s3Endpoint.get().toString(),
                     "an endpoint points at an external S3 service; set streaming.s3.embedded=false to use it");
         }
+        httpPort = values.port("streaming.http.port", 8000);
+        publicBaseUrl = values.optional("streaming.public-base-url")
+                .map(v -> values.httpUri("streaming.public-base-url", v.replaceAll("/+$", "")))
+                .orElseGet(this::defaultPublicBaseUrl);
         channels = readChannels(values, channelNames(propertyNames));
         checkPorts();
     }
@@ -179,8 +185,13 @@ public final class StreamingSettings {
     private void checkPorts() {
         Map<Integer, String> tcp = new HashMap<>();
         Map<Integer, String> udp = new HashMap<>();
+        tcp.put(httpPort, "the HTTP server (streaming.http.port)");
         if (s3Embedded) {
-            tcp.put(s3EmbeddedPort, "the embedded S3 server (streaming.s3.embedded-port)");
+            String before = tcp.putIfAbsent(s3EmbeddedPort, "the embedded S3 server (streaming.s3.embedded-port)");
+            if (before != null) {
+                throw new InvalidSettingException("Port " + s3EmbeddedPort + " is set for both " + before
+                        + " and the embedded S3 server (streaming.s3.embedded-port)");
+            }
         }
         for (Channel channel : channels) {
             String user = "channel " + channel.name();
@@ -264,6 +275,29 @@ public final class StreamingSettings {
 
     public Optional<URI> cloudFrontEndpoint() {
         return cloudFrontEndpoint;
+    }
+
+    /** Where viewers get the bucket's objects: the embedded server, S3's own URL, or a CDN's. */
+    private URI defaultPublicBaseUrl() {
+        if (s3Embedded) {
+            return URI.create("http://127.0.0.1:" + s3EmbeddedPort + "/" + s3Bucket);
+        }
+        return s3Endpoint.map(endpoint -> URI.create(endpoint.toString().replaceAll("/+$", "") + "/" + s3Bucket))
+                .orElse(URI.create("https://" + s3Bucket + ".s3." + s3Region + ".amazonaws.com"));
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** The URL under which viewers find the objects: {@code <base>/<prefix>/<channel>/index.m3u8}. */
+    public URI publicBaseUrl() {
+        return publicBaseUrl;
+    }
+
+    /** A channel's playlist as viewers load it. */
+    public String publicPlaylistUrl(String channel) {
+        return publicBaseUrl + "/" + playlistKey(channel);
     }
 
     /** How long a session waits for its publisher to come back before it ends. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.livecamel.settings.StreamingSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,7 @@ class OriginTest {
     @BeforeEach
     void setUp() throws IOException {
         origin = new Origin(StreamingSettings.read(name -> name.equals("streaming.media-dir")
-                ? Optional.of(media.toString()) : Optional.empty()));
+                ? Optional.of(media.toString()) : Optional.empty()), new OriginMetrics(new SimpleMeterRegistry()));
         folder = Files.createDirectories(media.resolve("main"));
         origin.admit("main", S1, 1);
         origin.admit("main", S2, 1);

@@ -31,6 +31,7 @@ public abstract class StreamingTestSupport extends CamelMainTestSupport {
     protected final Path work = Path.of("target", "it", getClass().getSimpleName()).toAbsolutePath();
     protected final int rtmpPort = FreePort.find();
     protected final int s3Port = FreePort.find();
+    protected final int httpPort = FreePort.find();
     protected final HttpClient http = HttpClient.newHttpClient();
 
     @Override
@@ -46,6 +47,7 @@ public abstract class StreamingTestSupport extends CamelMainTestSupport {
         properties.setProperty("camel.main.routes-reload-enabled", "false");
         properties.setProperty("streaming.rtmp.port", Integer.toString(rtmpPort));
         properties.setProperty("streaming.s3.embedded-port", Integer.toString(s3Port));
+        properties.setProperty("streaming.http.port", Integer.toString(httpPort));
         properties.setProperty("streaming.s3.embedded-dir", work.resolve("data").toString());
         properties.setProperty("streaming.media-dir", work.resolve("media").toString());
         properties.setProperty("streaming.channels.main.key", KEY);

@@ -1,0 +1,33 @@
+package io.livecamel.ingest;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** What each channel's listener is doing, for the health check: listening, serving a publisher, or failing. */
+public final class ListenerStates {
+
+    /** One listener's state. */
+    public record State(String status, String detail, Instant since) {
+    }
+
+    public static final String LISTENING = "listening";
+    public static final String SERVING = "serving a publisher";
+    public static final String FAILING = "failing";
+
+    private final Map<String, State> states = new ConcurrentHashMap<>();
+
+    void set(String listener, String status, String detail) {
+        states.put(listener, new State(status, detail, Instant.now()));
+    }
+
+    void remove(String listener) {
+        states.remove(listener);
+    }
+
+    /** Every listener by name ({@code main/rtmp}...), sorted. */
+    public Map<String, State> all() {
+        return new TreeMap<>(states);
+    }
+}

@@ -1,0 +1,38 @@
+package io.livecamel.web;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.livecamel.settings.StreamingSettings;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** DOWN while the origin bucket does not answer (HeadBucket, 3 s at the most). */
+public final class OriginHealthCheck extends AbstractHealthCheck {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+    private final S3Client s3;
+    private final StreamingSettings settings;
+
+    public OriginHealthCheck(S3Client s3, StreamingSettings settings) {
+        super("streaming", "origin");
+        this.s3 = s3;
+        this.settings = settings;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        builder.detail("bucket", settings.s3Bucket());
+        settings.s3Endpoint().ifPresent(endpoint -> builder.detail("endpoint", endpoint.toString()));
+        try {
+            s3.headBucket(request -> request.bucket(settings.s3Bucket())
+                    .overrideConfiguration(o -> o.apiCallTimeout(TIMEOUT).apiCallAttemptTimeout(TIMEOUT)));
+            builder.up();
+        } catch (RuntimeException e) {
+            builder.detail("error", String.valueOf(e.getMessage()));
+            builder.down();
+        }
+    }
+}
