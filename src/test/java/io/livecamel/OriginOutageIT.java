@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import io.livecamel.origin.EmbeddedOrigin;
+import io.livecamel.testing.Eventually;
 import io.livecamel.testing.FlakyUploads;
 import io.livecamel.testing.Listeners;
 import io.livecamel.testing.OriginPoller;
@@ -65,6 +66,9 @@ class OriginOutageIT extends StreamingTestSupport {
             assertTrue(capture.segments().size() >= 5);
             assertTrue(filesIn(channelFolder("main")).containsAll(capture.segments()),
                     "while the origin is down, every segment waits on disk");
+            var health = get(java.net.URI.create("http://127.0.0.1:" + httpPort + "/observe/health"));
+            assertEquals(503, health.statusCode(), health.body());
+            assertTrue(health.body().contains("\"name\":\"origin\",\"status\":\"DOWN\""), health.body());
 
             startS3("never", 0);
             try (OriginPoller poller = new OriginPoller(playlist, Duration.ofMillis(50))) {
@@ -74,6 +78,14 @@ class OriginOutageIT extends StreamingTestSupport {
             String text = get(playlist).body();
             assertEquals(capture.segments(), OriginPoller.segments(text));
             assertTrue(text.endsWith("#EXT-X-ENDLIST\n"), text);
+            Eventually.await("health UP once the origin is back", Duration.ofSeconds(15), () -> {
+                try {
+                    return get(java.net.URI.create("http://127.0.0.1:" + httpPort + "/observe/health"))
+                            .statusCode() == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
             for (String segment : capture.segments()) {
                 assertArrayEquals(capture.bytes(segment), getBytes(playlist.resolve(segment)).body(), segment);
             }
@@ -94,6 +106,8 @@ class OriginOutageIT extends StreamingTestSupport {
             }
             assertTrue(ended.matches(60, TimeUnit.SECONDS), "the session was not closed");
             assertEquals(5, flaky.refused().size(), "the injected failures happened: " + flaky.refused());
+            String metrics = get(java.net.URI.create("http://127.0.0.1:" + httpPort + "/observe/metrics")).body();
+            assertTrue(metrics.matches("(?s).*\nstreaming_upload_failures_total\\{channel=\"main\"} [1-9].*"), metrics);
             assertEquals(List.of(), poller.violations());
 
             String text = get(playlist).body();

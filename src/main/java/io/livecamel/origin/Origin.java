@@ -136,6 +136,11 @@ public final class Origin {
      * the playlist gets {@code #EXT-X-ENDLIST} even if ffmpeg could not write it (a crash).
      */
     public Playlist nextPlaylist(String channel, String session, Boolean last) throws IOException {
+        ChannelState state = state(channel);
+        SessionState current = state.sessions.get(session);
+        if (current == null || current.admitted.isEmpty()) {
+            return null; // not a session of a publisher that was let in (a refused one, or a stray file)
+        }
         Path file = channelDir(channel).resolve(Session.playlistFile(session));
         String text;
         try {
@@ -143,9 +148,15 @@ public final class Origin {
         } catch (NoSuchFileException e) {
             return null; // the session ended and was cleaned up, or has not written a playlist yet
         }
-        ChannelState state = state(channel);
-        SessionState current = state.session(session);
-        Playlist local = Playlist.parse(text);
+        Playlist local;
+        try {
+            local = Playlist.parse(text);
+        } catch (IllegalArgumentException e) {
+            // ffmpeg replaces its playlist atomically, so this is not its: retrying would not help
+            LOG.warn("Channel {}: {} is not a playlist ffmpeg wrote ({}); it is not published", channel,
+                    file.getFileName(), e.getMessage());
+            return null;
+        }
         current.listed = new HashSet<>(local.segments().stream().map(Playlist.Segment::uri).toList());
         Playlist candidate = local.upTo(current.uploaded::contains);
         if (Boolean.TRUE.equals(last)) {

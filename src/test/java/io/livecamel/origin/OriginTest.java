@@ -163,6 +163,14 @@ class OriginTest {
     }
 
     @Test
+    void aFileThatIsNotAPlaylistIsNeverPublishedNorRetried() throws IOException {
+        Files.writeString(folder.resolve(S1 + ".m3u8"), "root:x:0:0:root:/root:/bin/bash\n");
+        assertNull(origin.nextPlaylist("main", S1, false));
+        Files.writeString(folder.resolve("stray.m3u8"), "#EXTM3U\n#EXTINF:1,\nstray-1-00000.ts\n");
+        assertNull(origin.nextPlaylist("main", "stray", false), "no publisher of that session was let in");
+    }
+
+    @Test
     void cleanUpRemovesEveryFileOfTheSessionAndNoOther() throws IOException {
         segments(S1, 0, 1);
         playlist(S1, 0, 1, true);
