@@ -55,6 +55,7 @@ public final class StreamingApplication {
      */
     static String banner(StreamingSettings settings) {
         StringBuilder text = new StringBuilder("\n=== Live streaming publisher is running ===\n");
+        text.append("Player page and API: http://localhost:").append(settings.httpPort()).append("/\n");
         for (Channel channel : settings.channels()) {
             String host = "rtmp://localhost" + (channel.port() == 1935 ? "" : ":" + channel.port()) + "/live";
             text.append("Channel ").append(channel.name()).append(":\n");
@@ -71,9 +72,9 @@ public final class StreamingApplication {
             channel.srtPort().ifPresent(port -> text.append("  SRT (OBS):      srt://localhost:").append(port)
                     .append("?pbkeylen=16&passphrase=")
                     .append(channel.generatedKey() ? channel.key() : "<the stream key>").append('\n'));
-            text.append("  Watch:          ").append(settings.embeddedPlaylistUrl(channel.name())
-                    .orElse("s3://" + settings.s3Bucket() + "/" + settings.playlistKey(channel.name())))
-                    .append('\n');
+            text.append("  Watch:          http://localhost:").append(settings.httpPort()).append("/watch/")
+                    .append(channel.name()).append('\n');
+            text.append("  Playlist:       ").append(settings.publicPlaylistUrl(channel.name())).append('\n');
         }
         return text.toString();
     }
