@@ -49,7 +49,7 @@ class ViewerPageIT extends StreamingTestSupport {
         Listeners.awaitListening(rtmpPort, Duration.ofSeconds(20));
         String site = "http://127.0.0.1:" + httpPort;
         long publisherStart = System.currentTimeMillis();
-        try (Publisher publisher = Publisher.start(rtmpPort, KEY, 80, work.resolve("logs"), "640x360");
+        try (Publisher publisher = Publisher.start(rtmpPort, KEY, 120, work.resolve("logs"), "640x360");
              Browser browser = Browser.open()) {
             browser.go(site + "/");
             Eventually.await("the channel list to show main live", Duration.ofSeconds(20),
@@ -94,7 +94,25 @@ class ViewerPageIT extends StreamingTestSupport {
             System.out.println(figure);
             Files.writeString(Path.of("target", "viewer-delay.txt"), figure + "\n");
             assertTrue(median > 0 && median < 10, figure);
+
+            // the stream stops, then a new session starts: the open page shows it and plays again by itself
+            String firstSession = (String) browser.script("return window.player.sessionId");
+            publisher.kill();
+            Eventually.await("the page to show the channel offline", Duration.ofSeconds(20),
+                    () -> "offline".equals(browser.text("#status")));
+            try (Publisher again = Publisher.start(rtmpPort, KEY, 30, work.resolve("logs"), "640x360")) {
+                Eventually.await("the page to pick up the new session", Duration.ofSeconds(30),
+                        () -> !firstSession.equals(browser.script("return window.player.sessionId"))
+                                && "LIVE".equals(browser.text("#status")));
+                double restartedAt = currentTime(browser);
+                Eventually.await("the new session to play", Duration.ofSeconds(30),
+                        () -> currentTime(browser) > restartedAt + 3);
+            }
         }
+    }
+
+    private static double currentTime(Browser browser) {
+        return ((Number) browser.script("return document.getElementById('video').currentTime")).doubleValue();
     }
 
     private long programDateTimeOfFirstSegment() throws Exception {
