@@ -23,10 +23,14 @@ import org.junit.jupiter.api.Test;
 class SupervisionIT extends StreamingTestSupport {
 
     private ServerSocket squatter;
+    private long orphan;
 
     @Override
     protected void settings(Properties properties) {
         properties.setProperty("streaming.reconnect-grace", "2");
+        if (getCurrentTestName() != null && getCurrentTestName().contains("Orphan")) {
+            orphan = startOrphanListener();
+        }
         if (getCurrentTestName() != null && getCurrentTestName().contains("PortThatIsTaken")) {
             try {
                 squatter = new ServerSocket(rtmpPort, 1, InetAddress.getByName("0.0.0.0"));
@@ -87,6 +91,41 @@ class SupervisionIT extends StreamingTestSupport {
             squatter.close();
             Listeners.awaitListening(rtmpPort, Duration.ofSeconds(15));
         }
+        NotifyBuilder ended = sessionEnded("main");
+        try (Publisher publisher = Publisher.start(rtmpPort, KEY, 3, work.resolve("logs"))) {
+            assertEquals(0, publisher.await(Duration.ofSeconds(20)), publisher.log());
+        }
+        assertTrue(ended.matches(20, TimeUnit.SECONDS));
+    }
+
+    /** An ffmpeg listener as a killed earlier run leaves it: re-parented to init, holding the channel's port. */
+    private long startOrphanListener() {
+        try {
+            String ffmpeg = io.livecamel.ingest.Ffmpeg.locate(java.util.Optional.empty()).executable().toString();
+            Process shell = new ProcessBuilder("sh", "-c", "'" + ffmpeg + "' -hide_banner -nostdin -listen 1 -i "
+                    + "rtmp://0.0.0.0:" + rtmpPort + "/live/ingest-0123456789abcdef -f null - >/dev/null 2>&1 & "
+                    + "echo $!").start();
+            long pid = Long.parseLong(new String(shell.getInputStream().readAllBytes()).trim());
+            shell.waitFor();
+            Listeners.awaitListening(rtmpPort, Duration.ofSeconds(10));
+            return pid;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void anOrphanListenerOfAKilledEarlierRunIsStoppedAndTheChannelListens() throws Exception {
+        ProcessHandle leftOver = ProcessHandle.of(orphan).orElseThrow();
+        assertEquals(1, leftOver.parent().map(ProcessHandle::pid).orElse(1L), "an orphan");
+        Eventually.await("the orphan to be stopped", Duration.ofSeconds(10), () -> !leftOver.isAlive());
+        Eventually.await("our own listener", Duration.ofSeconds(5), () -> {
+            try {
+                return Listeners.isListening(rtmpPort) && listener().pid() != orphan;
+            } catch (AssertionError e) {
+                return false;
+            }
+        });
         NotifyBuilder ended = sessionEnded("main");
         try (Publisher publisher = Publisher.start(rtmpPort, KEY, 3, work.resolve("logs"))) {
             assertEquals(0, publisher.await(Duration.ofSeconds(20)), publisher.log());

@@ -45,6 +45,11 @@ public final class IngestCommand {
         }
     }
 
+    /** The ffmpeg executable the listeners run. */
+    public Path executable() {
+        return ffmpeg.executable();
+    }
+
     public Protocol protocol() {
         return protocol;
     }

@@ -75,6 +75,8 @@ public class IngestConsumer extends DefaultConsumer {
     private boolean sessionStarted;
     private int connection;
     private String lastReason;
+    /** Whether the last listener failed because its port was taken. */
+    private volatile boolean bindFailed;
 
     IngestConsumer(IngestEndpoint endpoint, Processor processor, IngestCommand command, Duration grace) {
         super(endpoint, processor);
@@ -159,6 +161,13 @@ public class IngestConsumer extends DefaultConsumer {
                     return;
                 }
                 case FAILED -> {
+                    int orphans = bindFailed ? OrphanedListeners.stop(command.executable(), command.port()) : 0;
+                    if (orphans > 0) {
+                        LOG.warn("Channel {}: stopped {} ffmpeg listener(s) that an earlier run left on {} port {}",
+                                channel.name(), orphans, command.protocol(), command.port());
+                        backoff = 0;
+                        continue;
+                    }
                     backoff = backoff == 0 ? 250 : Math.min(backoff * 2, getEndpoint().getMaxBackoff());
                     LOG.warn("Channel {}: the listener failed; trying again in {} ms", channel.name(), backoff);
                     states().set(listenerName(), ListenerStates.FAILING, "cannot listen on " + command.protocol()
@@ -296,6 +305,7 @@ public class IngestConsumer extends DefaultConsumer {
                     log.tail().isEmpty() ? "ffmpeg exited with code " + exitCode : log.tail().get(log.tail().size() - 1));
             return Outcome.REFUSED;
         }
+        bindFailed = log.bindFailed();
         LOG.warn("Channel {}: ffmpeg exited with code {} before a publisher was served; its last lines:\n  {}",
                 channel.name(), exitCode, String.join("\n  ", log.tail()));
         return Outcome.FAILED;
