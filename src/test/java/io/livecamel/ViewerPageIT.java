@@ -60,6 +60,9 @@ class ViewerPageIT extends StreamingTestSupport {
             Eventually.await("the video to play", Duration.ofSeconds(30),
                     () -> ((Number) browser.script("return document.getElementById('video').currentTime")).doubleValue() > 1);
             double before = ((Number) browser.script("return document.getElementById('video').currentTime")).doubleValue();
+            // rebuffering: the video waits for data while it should be playing
+            browser.script("window.stalls = 0; document.getElementById('video').addEventListener('waiting', "
+                    + "() => window.stalls++)");
             long firstSegmentAt = programDateTimeOfFirstSegment();
             List<Double> delays = new ArrayList<>();
             long start = System.nanoTime();
@@ -86,14 +89,17 @@ class ViewerPageIT extends StreamingTestSupport {
             assertEquals("LIVE", browser.text("#status"));
             browser.screenshot(Path.of("target", "screenshots", "watch.png"));
 
+            long stalls = ((Number) browser.script("return window.stalls")).longValue();
             Collections.sort(delays);
             assertTrue(delays.size() >= 40, "too few delay samples: " + delays);
             double median = delays.get(delays.size() / 2);
             String figure = String.format(Locale.ROOT, "camera-to-screen delay: median %.2f s, min %.2f s, max %.2f s "
-                    + "(%d samples over 30 s, 640x360 test pattern, 1-s segments)", median, delays.get(0), delays.get(delays.size() - 1), delays.size());
+                    + "(%d samples over 30 s, 640x360 test pattern, 1-s segments); rebuffering: %d stalls",
+                    median, delays.get(0), delays.get(delays.size() - 1), delays.size(), stalls);
             System.out.println(figure);
             Files.writeString(Path.of("target", "viewer-delay.txt"), figure + "\n");
             assertTrue(median > 0 && median < 10, figure);
+            assertTrue(stalls <= 1, "the player rebuffered: " + figure);
 
             // the stream stops, then a new session starts: the open page shows it and plays again by itself
             String firstSession = (String) browser.script("return window.player.sessionId");
