@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +98,7 @@ public final class Origin {
         if (state.uploaded.add(fileName)) {
             long size = Files.size(channelDir(channel).resolve(fileName));
             state.bytes += size;
+            state.segments++;
             state.sizes.put(fileName, size);
             metrics.segmentUploaded(channel, size);
         }
@@ -106,7 +108,7 @@ public final class Origin {
     public Map<String, Object> summary(String channel, String session) {
         SessionState state = state(channel).session(session);
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("segments", state.uploaded.size());
+        summary.put("segments", state.segments);
         summary.put("bytes", state.bytes);
         summary.put("durationSeconds", state.startedAt == null ? 0
                 : Duration.between(state.startedAt, Instant.now()).toSeconds());
@@ -189,10 +191,16 @@ public final class Origin {
         current.published = playlist;
         state.liveSession = session;
         state.lastPublished = playlist;
-        for (String name : current.uploaded) {
-            if (!current.listed.contains(name) && !current.deleted.contains(name)) {
+        // a segment older than the window (numbers go on across the session's connections) is done with: its local
+        // file goes, and the session forgets it, so that a stream of many hours keeps only its window in memory
+        long windowStart = current.listed.stream().mapToLong(Session::sequenceOf).min().orElse(Long.MIN_VALUE);
+        for (Iterator<String> names = current.uploaded.iterator(); names.hasNext(); ) {
+            String name = names.next();
+            if (Session.sequenceOf(name) < windowStart) {
                 Files.deleteIfExists(channelDir(channel).resolve(name));
-                current.deleted.add(name);
+                names.remove();
+                current.listedOnOrigin.remove(name);
+                current.sizes.remove(name);
             }
         }
     }
@@ -220,7 +228,7 @@ public final class Origin {
         SessionState current = session == null ? null : state.sessions.get(session);
         return new ChannelView(channel, state.publisherConnected, session,
                 current == null || current.startedAt == null ? null : current.startedAt.toString(),
-                current == null ? 0 : current.uploaded.size(),
+                current == null ? 0 : current.segments,
                 current == null ? 0 : current.bytes,
                 state.publisherConnected ? bitrate(state) : 0,
                 state.lastSegmentAt == null ? null : state.lastSegmentAt.toString(),
@@ -305,8 +313,8 @@ public final class Origin {
         final Set<String> listedOnOrigin = ConcurrentHashMap.newKeySet();
         final Map<String, Long> sizes = new ConcurrentHashMap<>();
         volatile long bytes;
+        volatile long segments;
         volatile Instant startedAt;
-        final Set<String> deleted = new HashSet<>();
         volatile Set<String> listed = Set.of();
         volatile Playlist published;
     }

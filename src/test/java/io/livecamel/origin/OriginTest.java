@@ -158,7 +158,7 @@ class OriginTest {
         origin.segmentUploaded("main", seg(S1, 1));
         assertFalse(origin.nextPlaylist("main", S1, false).ended(), "the publisher may come back");
         assertTrue(origin.nextPlaylist("main", S1, true).ended());
-        assertEquals(2, origin.summary("main", S1).get("segments"));
+        assertEquals(2L, origin.summary("main", S1).get("segments"));
         assertEquals(8L, origin.summary("main", S1).get("bytes"));
     }
 

@@ -94,6 +94,10 @@ public final class Publisher implements AutoCloseable {
         return process.exitValue();
     }
 
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
     /** Cuts the connection at once, as a crashed encoder or a dropped network would. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
