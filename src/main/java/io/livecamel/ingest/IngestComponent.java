@@ -29,7 +29,7 @@ public class IngestComponent extends DefaultComponent {
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters)
             throws Exception {
-        Channel channel = settings.channels().stream().filter(c -> c.name().equals(remaining)).findFirst()
+        Channel channel = settings.channel(remaining)
                 .orElseThrow(() -> new InvalidSettingException("No channel '" + remaining + "' is configured"));
         IngestEndpoint endpoint = new IngestEndpoint(uri, this, channel, settings.reconnectGrace());
         setProperties(endpoint, parameters);

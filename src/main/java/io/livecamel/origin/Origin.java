@@ -117,11 +117,11 @@ public final class Origin {
 
     /** The session's segments on local disk that are not on the origin yet, oldest first. */
     public List<File> pendingSegments(String channel, String session) {
-        Set<String> uploaded = state(channel).session(session).uploaded;
+        SessionState state = state(channel).session(session);
         try (Stream<Path> files = Files.list(channelDir(channel))) {
             return files.map(p -> p.getFileName().toString())
-                    .filter(name -> Session.isSegmentOf(name, session) && !uploaded.contains(name)
-                            && state(channel).session(session).admitted.contains(Session.connectionOf(name)))
+                    .filter(name -> Session.isSegmentOf(name, session) && !state.uploaded.contains(name)
+                            && state.admitted.contains(Session.connectionOf(name)))
                     .sorted(Comparator.comparingLong(Session::sequenceOf))
                     .map(name -> channelDir(channel).resolve(name).toFile())
                     .toList();

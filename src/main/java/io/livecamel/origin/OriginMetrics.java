@@ -25,10 +25,6 @@ public final class OriginMetrics {
         this.registry = registry;
     }
 
-    public MeterRegistry registry() {
-        return registry;
-    }
-
     void segmentUploaded(String channel, long bytes) {
         Counter.builder("streaming_segments_uploaded").description("Segments uploaded to the origin")
                 .tag("channel", channel).register(registry).increment();

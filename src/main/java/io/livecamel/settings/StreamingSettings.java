@@ -279,10 +279,7 @@ public final class StreamingSettings {
 
     /** Where viewers get the bucket's objects: the embedded server, S3's own URL, or a CDN's. */
     private URI defaultPublicBaseUrl() {
-        if (s3Embedded) {
-            return URI.create("http://127.0.0.1:" + s3EmbeddedPort + "/" + s3Bucket);
-        }
-        return s3Endpoint.map(endpoint -> URI.create(endpoint.toString().replaceAll("/+$", "") + "/" + s3Bucket))
+        return s3Endpoint().map(endpoint -> URI.create(endpoint.toString().replaceAll("/+$", "") + "/" + s3Bucket))
                 .orElse(URI.create("https://" + s3Bucket + ".s3." + s3Region + ".amazonaws.com"));
     }
 
@@ -309,6 +306,11 @@ public final class StreamingSettings {
         return channels;
     }
 
+    /** The configured channel of that name, if there is one. */
+    public Optional<Channel> channel(String name) {
+        return channels.stream().filter(channel -> channel.name().equals(name)).findFirst();
+    }
+
     /** The object key of a channel's playlist, e.g. {@code videos/main/index.m3u8}. */
     public String playlistKey(String channel) {
         return objectKey(channel, "index.m3u8");
@@ -316,13 +318,6 @@ public final class StreamingSettings {
 
     public String objectKey(String channel, String fileName) {
         return (s3Prefix.isEmpty() ? "" : s3Prefix + "/") + channel + "/" + fileName;
-    }
-
-    /** Where viewers find a channel's playlist when the embedded origin serves it. */
-    public Optional<String> embeddedPlaylistUrl(String channel) {
-        return s3Embedded
-                ? Optional.of(s3Endpoint().orElseThrow() + "/" + s3Bucket + "/" + playlistKey(channel))
-                : Optional.empty();
     }
 
     /** Typed reads of raw property values, each failing with the property's name and value. */

@@ -25,8 +25,8 @@ public final class MediaFiles {
 
     /** The file to serve, or null (404) for anything else. */
     public File resolve(String channel, String file) {
-        if (channel == null || file == null || file.contains("..") || !FILE.matcher(file).matches()
-                || settings.channels().stream().noneMatch(c -> c.name().equals(channel))) {
+        if (file == null || file.contains("..") || !FILE.matcher(file).matches()
+                || settings.channel(channel).isEmpty()) {
             return null;
         }
         try {

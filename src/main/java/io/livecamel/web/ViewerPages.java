@@ -41,7 +41,7 @@ public final class ViewerPages {
 
     /** The player of a configured channel, or null (404). */
     public String watch(String channel) {
-        if (channel == null || settings.channels().stream().noneMatch(c -> c.name().equals(channel))) {
+        if (settings.channel(channel).isEmpty()) {
             return null;
         }
         // a channel name is [a-z0-9-]; the URL comes from the settings: both are safe in HTML and in a JS string

@@ -36,8 +36,7 @@ class StreamingSettingsTest {
         assertEquals(1.0, settings.hlsTime());
         assertEquals(100, settings.hlsListSize());
         assertEquals(1935, settings.channels().get(0).port());
-        assertEquals(Optional.of("http://127.0.0.1:9000/live/videos/main/index.m3u8"),
-                settings.embeddedPlaylistUrl("main"));
+        assertEquals("http://127.0.0.1:9000/live/videos/main/index.m3u8", settings.publicPlaylistUrl("main"));
     }
 
     @Test
@@ -75,7 +74,7 @@ class StreamingSettingsTest {
         StreamingSettings external = read("streaming.s3.embedded", "false", "streaming.s3.endpoint",
                 "http://minio:9000", "streaming.channels.main.key", "0123456789abcdef");
         assertEquals(Optional.of(URI.create("http://minio:9000")), external.s3Endpoint());
-        assertEquals(Optional.empty(), external.embeddedPlaylistUrl("main"));
+        assertEquals("http://minio:9000/live/videos/main/index.m3u8", external.publicPlaylistUrl("main"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
