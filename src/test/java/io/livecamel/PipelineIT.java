@@ -65,9 +65,10 @@ class PipelineIT extends StreamingTestSupport {
             }
 
             assertEquals(List.of(), poller.violations());
-            assertTrue(poller.versionsSeen() >= first.size(),
-                    "the poller saw only " + poller.versionsSeen() + " playlist versions in " + poller.reads()
-                            + " reads");
+            // the playlist went up while the stream was live (how many versions a poller catches depends on timing:
+            // two segments published in one update is correct; that it never went back is checked per read)
+            assertTrue(poller.liveVersionsSeen() >= 1,
+                    "the poller never saw a live playlist in " + poller.reads() + " reads");
             assertEquals(List.of(), filesIn(folder), "the local folder is clean after the stream");
         }
 

@@ -35,7 +35,9 @@ public final class OriginPoller implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile int reads;
+    private volatile int liveVersions;
     private volatile long firstEndListNanos;
+    private volatile String lastRead;
 
     public OriginPoller(URI playlist, Duration interval) {
         this.playlist = playlist;
@@ -71,10 +73,18 @@ public final class OriginPoller implements AutoCloseable {
         }
         long listedAt = System.nanoTime();
         String body = response.body();
-        versions.add(body);
-        if (firstEndListNanos == 0 && body.contains("#EXT-X-ENDLIST")) {
+        boolean live = !body.contains("#EXT-X-ENDLIST");
+        if (versions.add(body) && live && !segments(body).isEmpty()) {
+            liveVersions++;
+        }
+        if (firstEndListNanos == 0 && !live) {
             firstEndListNanos = listedAt;
         }
+        String back = backwards(lastRead, body);
+        if (back != null) {
+            violations.add("the playlist went back: " + back);
+        }
+        lastRead = body;
         String gap = gap(segments(body));
         if (gap != null) {
             violations.add("the playlist skips a segment: " + gap + "; playlist:\n" + body);
@@ -108,6 +118,29 @@ public final class OriginPoller implements AutoCloseable {
         return null;
     }
 
+    /**
+     * What a newer read lost of an older one of the same segment series: its last segment went away while the
+     * series goes on (a viewer would see an older playlist after a newer one), or null. A new session or
+     * connection (another name prefix) is not going back.
+     */
+    static String backwards(String older, String newer) {
+        if (older == null) {
+            return null;
+        }
+        List<String> before = segments(older);
+        List<String> after = segments(newer);
+        if (before.isEmpty() || after.isEmpty()) {
+            return null;
+        }
+        Matcher last = NUMBERED.matcher(before.get(before.size() - 1));
+        Matcher now = NUMBERED.matcher(after.get(after.size() - 1));
+        if (last.matches() && now.matches() && last.group(1).equals(now.group(1))
+                && Long.parseLong(now.group(2)) < Long.parseLong(last.group(2))) {
+            return before.get(before.size() - 1) + " was listed, then only up to " + after.get(after.size() - 1);
+        }
+        return null;
+    }
+
     /** The segment URIs a playlist lists. */
     public static List<String> segments(String playlist) {
         List<String> segments = new ArrayList<>();
@@ -126,6 +159,11 @@ public final class OriginPoller implements AutoCloseable {
 
     public List<String> violations() {
         return violations;
+    }
+
+    /** How many different live playlist versions (listing a segment, without an end marker) were read. */
+    public int liveVersionsSeen() {
+        return liveVersions;
     }
 
     /** How many different playlist versions were read. */
