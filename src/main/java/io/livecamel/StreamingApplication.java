@@ -57,7 +57,7 @@ public final class StreamingApplication {
         StringBuilder text = new StringBuilder("\n=== Live streaming publisher is running ===\n");
         text.append("Player page and API: http://localhost:").append(settings.httpPort()).append("/\n");
         for (Channel channel : settings.channels()) {
-            String host = "rtmp://localhost" + (channel.port() == 1935 ? "" : ":" + channel.port()) + "/live";
+            String host = "rtmp://localhost" + (settings.rtmpPort() == 1935 ? "" : ":" + settings.rtmpPort()) + "/live";
             text.append("Channel ").append(channel.name()).append(":\n");
             text.append("  OBS Server:     ").append(host).append('\n');
             if (channel.generatedKey()) {

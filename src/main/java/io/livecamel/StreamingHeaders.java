@@ -11,14 +11,12 @@ public final class StreamingHeaders {
     public static final String EVENT = "StreamingEvent";
     /** The publisher's connection number within the session (1, then 2 after a reconnect...). */
     public static final String CONNECTION = "StreamingConnection";
-    /** On {@link #PUBLISHER_LEFT}: ffmpeg's exit code. */
+    /** On {@link #PUBLISHER_LEFT}: the exit code of the connection's ffmpeg. */
     public static final String EXIT_CODE = "StreamingExitCode";
     /** On {@link #PUBLISHER_LEFT} and {@link #SESSION_ENDED}: why, in words. */
     public static final String REASON = "StreamingReason";
     /** On {@link #SESSION_STARTED} and {@link #PUBLISHER_RECONNECTED}: the publisher's address and port. */
     public static final String REMOTE_ADDRESS = "StreamingRemoteAddress";
-    /** The publisher's input as ffmpeg describes it (codecs, resolution), several lines. */
-    public static final String INPUT = "StreamingInput";
     public static final String VIDEO_CODEC = "StreamingVideoCodec";
     public static final String AUDIO_CODEC = "StreamingAudioCodec";
     public static final String RESOLUTION = "StreamingResolution";

@@ -51,7 +51,8 @@ class ApplicationProcessIT {
         "streaming.ffmpeg.path   | /no/ffmpeg   | Invalid setting streaming.ffmpeg.path='/no/ffmpeg': cannot run it",
         "streaming.s3.embedded   | false        | streaming.channels.main.key is not set",
         "streaming.channels.main.srt-port | 9998 | streaming.channels.main.srt-port needs an ffmpeg with a working SRT listener",
-        "streaming.channels.Studio.port   | 1936 | Invalid channel name 'Studio' (in streaming.channels.Studio.*)",
+        "streaming.channels.Studio.key    | k-0123456789abcdef | Invalid channel name 'Studio' (in streaming.channels.Studio.*)",
+        "streaming.channels.main.port     | 1936 | streaming.channels.main.port is no longer used: every channel publishes on streaming.rtmp.port",
     })
     void aBadSettingStopsStartUpWithOneMessageNamingIt(String property, String value, String message)
             throws Exception {
@@ -69,16 +70,20 @@ class ApplicationProcessIT {
     }
 
     @Test
-    void aChannelDeclaredInTheEnvironmentListensOnItsPort() throws Exception {
+    void aChannelDeclaredInTheEnvironmentTakesItsPublisherOnTheSharedPort() throws Exception {
         Map<String, String> settings = freeSettings("environment");
-        int studioPort = FreePort.find();
-        Map<String, String> environment = Map.of("STREAMING_CHANNELS_MY_STUDIO_PORT", Integer.toString(studioPort),
-                "STREAMING_CHANNELS_MY_STUDIO_KEY", "env-declared-key-0123456789");
+        int rtmpPort = Integer.parseInt(settings.get("streaming.rtmp.port"));
+        String key = "env-declared-key-0123456789";
+        Map<String, String> environment = Map.of("STREAMING_CHANNELS_MY_STUDIO_KEY", key);
         try (ApplicationProcess app = ApplicationProcess.start(settings, environment, WORK.resolve("logs"))) {
             app.awaitLine("Channel my-studio:", Duration.ofSeconds(60));
-            app.awaitLine("rtmp://localhost:" + studioPort + "/live", Duration.ofSeconds(5));
-            Listeners.awaitListening(studioPort, Duration.ofSeconds(20));
-            assertFalse(app.output().contains("env-declared-key-0123456789"), "a configured key is never printed");
+            app.awaitLine("rtmp://localhost:" + rtmpPort + "/live", Duration.ofSeconds(5));
+            Listeners.awaitListening(rtmpPort, Duration.ofSeconds(20));
+            try (Publisher publisher = Publisher.start(rtmpPort, key, 3, WORK.resolve("logs"))) {
+                app.awaitLine("Channel my-studio: live, session", Duration.ofSeconds(20));
+                assertEquals(0, publisher.await(Duration.ofSeconds(20)), publisher.log());
+            }
+            assertFalse(app.output().contains(key), "a configured key is never printed");
         }
     }
 
@@ -123,6 +128,30 @@ class ApplicationProcessIT {
             String output = app.output();
             assertEquals(2, output.split(Pattern.quote(key), -1).length - 1,
                     "the generated key is printed in the banner (key and URL) and nowhere else:\n" + output);
+        }
+    }
+
+    @Test
+    void noFfmpegOutlivesAKilledApplication() throws Exception {
+        Map<String, String> settings = freeSettings("sigkill");
+        int rtmpPort = Integer.parseInt(settings.get("streaming.rtmp.port"));
+        settings.put("streaming.channels.main.key", "sigkill-key-0123456789");
+        try (ApplicationProcess app = ApplicationProcess.start(settings, WORK.resolve("logs"))) {
+            app.awaitLine("Watch:", Duration.ofSeconds(60));
+            Listeners.awaitListening(rtmpPort, Duration.ofSeconds(20));
+            try (Publisher publisher = Publisher.start(rtmpPort, "sigkill-key-0123456789", 60, WORK.resolve("logs"))) {
+                app.awaitLine("Channel main: live, session", Duration.ofSeconds(20));
+                Path folder = Path.of(settings.get("streaming.media-dir"), "main");
+                Eventually.await("two segments", Duration.ofSeconds(20), () -> segmentsIn(folder) >= 2);
+                List<ProcessHandle> children = app.process().descendants().toList();
+                assertFalse(children.isEmpty(), "ffmpeg runs as a child of the application");
+
+                app.process().destroyForcibly(); // SIGKILL: no shutdown hook runs
+                app.awaitExit(Duration.ofSeconds(10));
+                Eventually.await("every ffmpeg of the application to end", Duration.ofSeconds(5),
+                        () -> children.stream().noneMatch(ProcessHandle::isAlive));
+                assertFalse(Listeners.isListening(rtmpPort), "nothing holds the RTMP port");
+            }
         }
     }
 

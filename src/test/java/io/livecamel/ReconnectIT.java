@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import io.livecamel.ingest.Ffmpeg;
 import io.livecamel.testing.Eventually;
 import io.livecamel.testing.Listeners;
+import io.livecamel.testing.LogCapture;
 import io.livecamel.testing.OriginPoller;
 import io.livecamel.testing.Publisher;
 import io.livecamel.testing.StreamingTestSupport;
@@ -107,6 +108,41 @@ class ReconnectIT extends StreamingTestSupport {
         assertTrue(((String) end.get("reason")).startsWith("no publisher came back within 4 s"), end.toString());
         assertTrue(webhook.contentTypes().stream().allMatch(type -> type.startsWith("application/json")));
         assertFalse(webhook.events().toString().contains(KEY));
+    }
+
+    @Test
+    void aSecondPublisherWithTheKeyTakesOverTheLiveSession() throws Exception {
+        URI playlist = playlist("main");
+        Listeners.awaitListening(rtmpPort, Duration.ofSeconds(20));
+        NotifyBuilder ended = sessionEnded("main");
+        try (LogCapture log = LogCapture.open();
+             OriginPoller poller = new OriginPoller(playlist, Duration.ofMillis(50));
+             Publisher stale = Publisher.start(rtmpPort, KEY, 30, work.resolve("logs"))) {
+            Eventually.await("the first connection's segments at the origin", Duration.ofSeconds(15),
+                    () -> bodyOf(playlist).contains("-1-00002"));
+            // OBS reconnecting while its old TCP connection is not dead yet: the newer one takes over at once
+            try (Publisher fresh = Publisher.start(rtmpPort, KEY, 4, work.resolve("logs"))) {
+                assertTrue(stale.await(Duration.ofSeconds(10)) != 0, "the older connection was cut");
+                assertEquals(0, fresh.await(Duration.ofSeconds(20)), fresh.log());
+            }
+            assertTrue(ended.matches(20, TimeUnit.SECONDS), "the session did not end");
+            assertEquals(List.of(), poller.violations());
+            assertEquals(1, log.containing("Channel main: a new RTMP publisher 127.0.0.1:").size(),
+                    log.lines().toString());
+        }
+        String text = get(playlist).body();
+        assertEquals(1, text.split("#EXT-X-DISCONTINUITY\n", -1).length - 1, text);
+        assertTrue(text.contains("-2-00"), text);
+        assertTrue(text.endsWith("#EXT-X-ENDLIST\n"), text);
+        for (String segment : OriginPoller.segments(text)) {
+            assertEquals(200, get(playlist.resolve(segment)).statusCode(), segment);
+        }
+        Eventually.await("SessionEnded at the webhook", Duration.ofSeconds(10),
+                () -> webhook.names().contains("SessionEnded"));
+        assertEquals(List.of("SessionStarted", "PublisherLeft", "PublisherReconnected", "PublisherLeft",
+                "SessionEnded"), webhook.names());
+        assertEquals("Another connection published with this channel's key and took over",
+                webhook.events().get(1).get("reason"));
     }
 
     private String bodyOf(URI uri) {

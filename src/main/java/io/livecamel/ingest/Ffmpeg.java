@@ -96,6 +96,19 @@ public final class Ffmpeg {
         return bundled;
     }
 
+    /**
+     * True when this ffmpeg reads HEVC from Enhanced RTMP's FLV (FFmpeg 6.1 and later; the bundled 4.4.1 and
+     * Debian 12's 5.1 do not). A version it cannot read (a git build) counts as able.
+     */
+    public boolean readsEnhancedHevc() {
+        java.util.regex.Matcher release = java.util.regex.Pattern.compile("n?(\\d+)\\.(\\d+).*").matcher(version);
+        if (!release.matches()) {
+            return true;
+        }
+        int major = Integer.parseInt(release.group(1));
+        return major > 6 || major == 6 && Integer.parseInt(release.group(2)) >= 1;
+    }
+
     /** A command line that starts with this ffmpeg and quiet, parseable logging. */
     public List<String> command(List<String> arguments) {
         List<String> command = new java.util.ArrayList<>(List.of(executable.toString(),

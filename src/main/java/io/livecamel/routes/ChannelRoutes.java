@@ -33,10 +33,7 @@ public final class ChannelRoutes implements ExtendedStartupListener {
             add(context, name + "-origin", "channel-origin", Map.of("channel", name));
             add(context, name + "-watch", "channel-watch", Map.of("channel", name,
                     "folder", settings.mediaDir().resolve(name).toAbsolutePath().toString()));
-            add(context, name + "-ingest-rtmp", "channel-ingest", Map.of("channel", name, "protocol", "rtmp"));
-            if (channel.srtPort().isPresent()) {
-                add(context, name + "-ingest-srt", "channel-ingest", Map.of("channel", name, "protocol", "srt"));
-            }
+            add(context, name + "-ingest", "channel-ingest", Map.of("channel", name));
         }
     }
 

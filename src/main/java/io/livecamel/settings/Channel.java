@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * One broadcaster's channel: a public name (it appears in viewer URLs), a secret stream key (it must never appear
- * anywhere a viewer or a log reader can see it, which is why {@link #toString()} leaves it out), the RTMP port its
- * listener has to itself and, optionally, an SRT port whose passphrase is the key.
+ * anywhere a viewer or a log reader can see it, which is why {@link #toString()} leaves it out; it picks the channel
+ * on the one RTMP port) and, optionally, an SRT port whose passphrase is the key.
  */
 public final class Channel {
 
@@ -15,18 +15,16 @@ public final class Channel {
 
     private final String name;
     private final String key;
-    private final int port;
     private final OptionalInt srtPort;
     private final boolean generatedKey;
 
-    public Channel(String name, String key, int port, boolean generatedKey) {
-        this(name, key, port, OptionalInt.empty(), generatedKey);
+    public Channel(String name, String key, boolean generatedKey) {
+        this(name, key, OptionalInt.empty(), generatedKey);
     }
 
-    public Channel(String name, String key, int port, OptionalInt srtPort, boolean generatedKey) {
+    public Channel(String name, String key, OptionalInt srtPort, boolean generatedKey) {
         this.name = name;
         this.key = key;
-        this.port = port;
         this.srtPort = srtPort;
         this.generatedKey = generatedKey;
     }
@@ -38,10 +36,6 @@ public final class Channel {
     /** The secret stream key. Only the ingest and the start-up banner (for a generated key) use it. */
     public String key() {
         return key;
-    }
-
-    public int port() {
-        return port;
     }
 
     /** The UDP port of the channel's SRT listener, if it has one. */
@@ -61,6 +55,6 @@ public final class Channel {
 
     @Override
     public String toString() {
-        return "Channel[" + name + ", port " + port + "]";
+        return "Channel[" + name + "]";
     }
 }

@@ -32,6 +32,8 @@ public final class StreamingSettings {
     private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,64}");
     private static final Pattern CHANNEL_PROPERTY = Pattern.compile("streaming\\.channels\\.([^.]+)\\.(key|port|srt-port)");
     private static final Pattern CHANNEL_VARIABLE = Pattern.compile("STREAMING_CHANNELS_(.+?)_(KEY|PORT|SRT_PORT)");
+    private static final Pattern REMOVED_CHANNEL_PORT = Pattern.compile(
+            "streaming\\.channels\\.[^.]+\\.port|STREAMING_CHANNELS_.+?_(?<!SRT_)PORT");
     private static final int MIN_KEY_LENGTH = 16;
     private static final char[] KEY_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
@@ -52,6 +54,10 @@ public final class StreamingSettings {
     private final Duration reconnectGrace;
     private final int httpPort;
     private final URI publicBaseUrl;
+    private final int rtmpPort;
+    private final OptionalInt rtmpsPort;
+    private final Optional<Path> rtmpsCertificate;
+    private final Optional<Path> rtmpsPrivateKey;
 
     private StreamingSettings(Function<String, Optional<String>> properties, Collection<String> propertyNames) {
         Values values = new Values(properties);
@@ -78,10 +84,27 @@ public final class StreamingSettings {
                     "an endpoint points at an external S3 service; set streaming.s3.embedded=false to use it");
         }
         httpPort = values.port("streaming.http.port", 8000);
+        rtmpPort = values.port("streaming.rtmp.port", 1935);
+        rtmpsPort = values.optional("streaming.rtmps.port").isPresent()
+                ? OptionalInt.of(values.port("streaming.rtmps.port", 0)) : OptionalInt.empty();
+        rtmpsCertificate = values.optional("streaming.rtmps.certificate").map(Path::of);
+        rtmpsPrivateKey = values.optional("streaming.rtmps.private-key").map(Path::of);
+        if (rtmpsPort.isPresent() && (rtmpsCertificate.isEmpty() || rtmpsPrivateKey.isEmpty())) {
+            throw new InvalidSettingException("streaming.rtmps.port is set, but RTMPS also needs "
+                    + "streaming.rtmps.certificate and streaming.rtmps.private-key (PEM files)");
+        }
         publicBaseUrl = values.optional("streaming.public-base-url")
                 .map(v -> values.httpUri("streaming.public-base-url", v.replaceAll("/+$", "")))
                 .orElseGet(this::defaultPublicBaseUrl);
+        for (String name : propertyNames) {
+            if (REMOVED_CHANNEL_PORT.matcher(name).matches()) {
+                throw new InvalidSettingException(name + " is no longer used: every channel publishes on "
+                        + "streaming.rtmp.port (" + rtmpPort + "), and its stream key picks the channel. Remove it; "
+                        + "in OBS, the server is rtmp://host/live for every channel");
+            }
+        }
         channels = readChannels(values, channelNames(propertyNames));
+        checkKeys();
         checkPorts();
     }
 
@@ -142,15 +165,6 @@ public final class StreamingSettings {
 
     private Channel channel(Values values, String name) {
         String prefix = "streaming.channels." + name + ".";
-        int port;
-        if (name.equals("main")) {
-            port = values.port(prefix + "port", values.port("streaming.rtmp.port", 1935));
-        } else if (values.optional(prefix + "port").isPresent()) {
-            port = values.port(prefix + "port", 0);
-        } else {
-            throw new InvalidSettingException(prefix + "port is not set: every channel needs an RTMP port of its "
-                    + "own (main uses streaming.rtmp.port, 1935 by default)");
-        }
         OptionalInt srtPort = values.optional(prefix + "srt-port").isPresent()
                 ? OptionalInt.of(values.port(prefix + "srt-port", 0)) : OptionalInt.empty();
         String property = prefix + "key";
@@ -167,9 +181,9 @@ public final class StreamingSettings {
                         + " characters): outside embedded mode a stream key needs " + MIN_KEY_LENGTH
                         + " characters or more");
             }
-            channel = new Channel(name, key.get(), port, srtPort, false);
+            channel = new Channel(name, key.get(), srtPort, false);
         } else if (s3Embedded) {
-            channel = new Channel(name, generateKey(), port, srtPort, true);
+            channel = new Channel(name, generateKey(), srtPort, true);
         } else {
             throw new InvalidSettingException(property + " is not set: with streaming.s3.embedded=false every "
                     + "channel needs its own secret stream key (" + MIN_KEY_LENGTH + " characters or more)");
@@ -181,26 +195,33 @@ public final class StreamingSettings {
         return channel;
     }
 
-    /** No two listeners on one port: a second one could not bind, or would take another channel's publishers. */
+    /** The key picks the channel: two channels with one key could not both be published to. */
+    private void checkKeys() {
+        for (int i = 0; i < channels.size(); i++) {
+            for (int j = i + 1; j < channels.size(); j++) {
+                if (channels.get(i).key().equals(channels.get(j).key())) {
+                    throw new InvalidSettingException("Channels " + channels.get(i).name() + " and "
+                            + channels.get(j).name() + " have the same stream key: the key picks the channel, so "
+                            + "each channel needs its own (streaming.channels.<name>.key)");
+                }
+            }
+        }
+    }
+
+    /** No two servers on one port: the second could not bind. */
     private void checkPorts() {
         Map<Integer, String> tcp = new HashMap<>();
         Map<Integer, String> udp = new HashMap<>();
-        tcp.put(httpPort, "the HTTP server (streaming.http.port)");
+        claim(tcp, httpPort, "the HTTP server (streaming.http.port)");
         if (s3Embedded) {
-            String before = tcp.putIfAbsent(s3EmbeddedPort, "the embedded S3 server (streaming.s3.embedded-port)");
-            if (before != null) {
-                throw new InvalidSettingException("Port " + s3EmbeddedPort + " is set for both " + before
-                        + " and the embedded S3 server (streaming.s3.embedded-port)");
-            }
+            claim(tcp, s3EmbeddedPort, "the embedded S3 server (streaming.s3.embedded-port)");
+        }
+        claim(tcp, rtmpPort, "the RTMP server (streaming.rtmp.port)");
+        if (rtmpsPort.isPresent()) {
+            claim(tcp, rtmpsPort.getAsInt(), "the RTMPS server (streaming.rtmps.port)");
         }
         for (Channel channel : channels) {
             String user = "channel " + channel.name();
-            String before = tcp.putIfAbsent(channel.port(), user);
-            if (before != null) {
-                throw new InvalidSettingException("Port " + channel.port() + " is set for both " + before + " and "
-                        + user + ": give each channel an RTMP port of its own (streaming.channels."
-                        + channel.name() + ".port)");
-            }
             if (channel.srtPort().isPresent()) {
                 String srtBefore = udp.putIfAbsent(channel.srtPort().getAsInt(), user);
                 if (srtBefore != null) {
@@ -208,6 +229,13 @@ public final class StreamingSettings {
                             + srtBefore + " and " + user + ": give each channel an SRT port of its own");
                 }
             }
+        }
+    }
+
+    private static void claim(Map<Integer, String> ports, int port, String user) {
+        String before = ports.putIfAbsent(port, user);
+        if (before != null) {
+            throw new InvalidSettingException("Port " + port + " is set for both " + before + " and " + user);
         }
     }
 
@@ -285,6 +313,26 @@ public final class StreamingSettings {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The RTMP port of every channel. */
+    public int rtmpPort() {
+        return rtmpPort;
+    }
+
+    /** The RTMPS (RTMP in TLS) port, when RTMPS is on. */
+    public OptionalInt rtmpsPort() {
+        return rtmpsPort;
+    }
+
+    /** The RTMPS certificate chain (PEM), with {@link #rtmpsPort()}. */
+    public Optional<Path> rtmpsCertificate() {
+        return rtmpsCertificate;
+    }
+
+    /** The RTMPS private key (PEM, PKCS#8), with {@link #rtmpsPort()}. */
+    public Optional<Path> rtmpsPrivateKey() {
+        return rtmpsPrivateKey;
     }
 
     /** The URL under which viewers find the objects: {@code <base>/<prefix>/<channel>/index.m3u8}. */

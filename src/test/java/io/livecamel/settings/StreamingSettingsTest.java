@@ -35,7 +35,8 @@ class StreamingSettingsTest {
         assertEquals(Path.of("./media"), settings.mediaDir());
         assertEquals(1.0, settings.hlsTime());
         assertEquals(100, settings.hlsListSize());
-        assertEquals(1935, settings.channels().get(0).port());
+        assertEquals(1935, settings.rtmpPort());
+        assertTrue(settings.rtmpsPort().isEmpty());
         assertEquals("http://127.0.0.1:9000/live/videos/main/index.m3u8", settings.publicPlaylistUrl("main"));
     }
 
@@ -120,48 +121,45 @@ class StreamingSettingsTest {
     }
 
     @Test
-    void severalChannelsEachWithItsOwnPortsAndMainFirst() {
+    void severalChannelsOnOneRtmpPortEachWithItsKeyAndMainFirst() {
         StreamingSettings settings = readDeclared(
-                "streaming.channels.studio.key", "studio-key-0123456789", "streaming.channels.studio.port", "1936",
-                "streaming.channels.studio.srt-port", "9998",
-                "streaming.channels.main.key", "main-key-0123456789");
+                "streaming.channels.studio.key", "studio-key-0123456789", "streaming.channels.studio.srt-port", "9998",
+                "streaming.channels.main.key", "main-key-0123456789", "streaming.rtmp.port", "2000");
         assertEquals(java.util.List.of("main", "studio"), settings.channels().stream().map(Channel::name).toList());
         Channel main = settings.channels().get(0);
         Channel studio = settings.channels().get(1);
-        assertEquals(1935, main.port());
+        assertEquals(2000, settings.rtmpPort());
         assertTrue(main.srtPort().isEmpty());
-        assertEquals(1936, studio.port());
         assertEquals(9998, studio.srtPort().getAsInt());
         assertEquals("studio-key-0123456789", studio.key());
     }
 
     @Test
     void theDemoAlwaysHasMainAndARealOriginOnlyTheDeclaredChannels() {
-        StreamingSettings demo = readDeclared("streaming.channels.studio.port", "1940");
+        StreamingSettings demo = readDeclared("streaming.channels.studio.srt-port", "9998");
         assertEquals(java.util.List.of("main", "studio"), demo.channels().stream().map(Channel::name).toList());
         assertTrue(demo.channels().get(1).generatedKey());
         StreamingSettings real = readDeclared("streaming.s3.embedded", "false",
-                "streaming.channels.studio.port", "1940", "streaming.channels.studio.key", "studio-key-0123456789");
+                "streaming.channels.studio.key", "studio-key-0123456789");
         assertEquals(java.util.List.of("studio"), real.channels().stream().map(Channel::name).toList());
-        assertEquals(2000, readDeclared("streaming.rtmp.port", "2000").channels().get(0).port());
-        assertEquals(2001, readDeclared("streaming.rtmp.port", "2000", "streaming.channels.main.port", "2001")
-                .channels().get(0).port());
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "a name with capitals     | streaming.channels.Studio.port  | 1936 | Invalid channel name 'Studio'",
-        "a name with an underscore| streaming.channels.my_cam.port  | 1936 | Invalid channel name 'my_cam'",
-        "a name starting with -   | streaming.channels.-cam.port    | 1936 | Invalid channel name '-cam'",
-        "no port                  | streaming.channels.studio.key   | k-0123456789abcdef | streaming.channels.studio.port is not set",
-        "the port of another      | streaming.channels.studio.port  | 1935 | Port 1935 is set for both channel main and channel studio",
-        "the embedded S3 port     | streaming.channels.studio.port  | 9000 | Port 9000 is set for both the embedded S3 server",
-        "a bad port               | streaming.channels.studio.port  | x    | Invalid setting streaming.channels.studio.port='x'",
+        "a name with capitals     | streaming.channels.Studio.key   | k-0123456789abcdef | Invalid channel name 'Studio'",
+        "a name with an underscore| streaming.channels.my_cam.key   | k-0123456789abcdef | Invalid channel name 'my_cam'",
+        "a name starting with -   | streaming.channels.-cam.key     | k-0123456789abcdef | Invalid channel name '-cam'",
+        "the key of another       | streaming.channels.studio.key   | main-key-0123456789 | Channels main and studio have the same stream key",
+        "a port of its own (gone) | streaming.channels.studio.port  | 1936 | streaming.channels.studio.port is no longer used: every channel publishes on streaming.rtmp.port (1935)",
+        "the same, in the environment | STREAMING_CHANNELS_STUDIO_PORT | 1936 | STREAMING_CHANNELS_STUDIO_PORT is no longer used",
+        "RTMP on the S3 port      | streaming.rtmp.port             | 9000 | Port 9000 is set for both the embedded S3 server (streaming.s3.embedded-port) and the RTMP server",
+        "RTMPS without a certificate | streaming.rtmps.port         | 1936 | streaming.rtmps.port is set, but RTMPS also needs streaming.rtmps.certificate",
     })
     void badChannelsStopStartUpWithAClearMessage(String what, String property, String value, String message) {
         InvalidSettingException error = assertThrows(InvalidSettingException.class,
-                () -> readDeclared("streaming.channels.main.port", "1935", property, value));
+                () -> readDeclared("streaming.channels.main.key", "main-key-0123456789", property, value));
         assertTrue(error.getMessage().startsWith(message), what + ": " + error.getMessage());
+        assertFalse(error.getMessage().contains("0123456789"), "a key is never echoed: " + error.getMessage());
     }
 
     @Test
@@ -181,8 +179,7 @@ class StreamingSettingsTest {
         assertTrue(error.getMessage().contains("an SRT passphrase is 10 to 79 characters"), error.getMessage());
         assertFalse(error.getMessage().contains("short'"), error.getMessage());
         InvalidSettingException twice = assertThrows(InvalidSettingException.class, () -> readDeclared(
-                "streaming.channels.main.srt-port", "9998", "streaming.channels.b.port", "1936",
-                "streaming.channels.b.srt-port", "9998"));
+                "streaming.channels.main.srt-port", "9998", "streaming.channels.b.srt-port", "9998"));
         assertTrue(twice.getMessage().startsWith("SRT port 9998 is set for both channel main and channel b"),
                 twice.getMessage());
     }

@@ -86,6 +86,54 @@ public final class Publisher implements AutoCloseable {
         return new Publisher(process, log);
     }
 
+    /**
+     * Publishes with the given ffmpeg ({@code executable}) H.264 + AAC and a text track (subtitles, which FLV carries
+     * as {@code onTextData} data messages, as real encoders send captions).
+     */
+    public static Publisher startWithTextTrack(Path executable, int port, String key, int seconds, Path logDir)
+            throws IOException {
+        Files.createDirectories(logDir);
+        Path subtitles = Files.createTempFile(logDir, "captions", ".srt");
+        StringBuilder srt = new StringBuilder();
+        for (int i = 0; i < seconds; i++) {
+            srt.append(i + 1).append('\n').append(String.format("00:00:%02d,000 --> 00:00:%02d,900%n", i, i))
+                    .append("caption ").append(i + 1).append("\n\n");
+        }
+        Files.writeString(subtitles, srt.toString());
+        Path log = Files.createTempFile(logDir, "publisher-text", ".log");
+        List<String> command = List.of(executable.toString(), "-hide_banner", "-nostdin", "-nostats",
+                "-re", "-f", "lavfi", "-i", "testsrc2=size=" + SMALL + ":rate=" + FPS,
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+                "-i", subtitles.toString(),
+                "-t", Integer.toString(seconds),
+                "-map", "0:v", "-map", "1:a", "-map", "2:s",
+                "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
+                "-g", Integer.toString(FPS), "-keyint_min", Integer.toString(FPS), "-sc_threshold", "0",
+                "-c:a", "aac", "-b:a", "64k", "-c:s", "text",
+                "-f", "flv", "rtmp://127.0.0.1:" + port + "/live/" + key);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new Publisher(process, log);
+    }
+
+    /**
+     * Publishes with GStreamer's {@code rtmpsink}, which is librtmp (the library OBS's RTMP output comes from):
+     * H.264 (x264) and AAC in FLV, with its onMetaData, from {@code gst-launch-1.0}.
+     */
+    public static Publisher startGStreamer(int port, String key, int seconds, Path logDir) throws IOException {
+        Files.createDirectories(logDir);
+        Path log = Files.createTempFile(logDir, "publisher-gstreamer", ".log");
+        String url = "rtmp://127.0.0.1:" + port + "/live/" + key + " live=1";
+        List<String> command = List.of("gst-launch-1.0", "-q",
+                "videotestsrc", "is-live=true", "num-buffers=" + seconds * FPS, "!",
+                "video/x-raw,width=426,height=240,framerate=" + FPS + "/1", "!",
+                "x264enc", "tune=zerolatency", "speed-preset=ultrafast", "bitrate=400", "key-int-max=" + FPS, "!",
+                "h264parse", "!", "flvmux", "name=mux", "streamable=true", "!", "rtmpsink", "location=" + url,
+                "audiotestsrc", "is-live=true", "num-buffers=" + seconds * 44100 / 1024, "!", "audioconvert", "!",
+                "voaacenc", "bitrate=64000", "!", "aacparse", "!", "mux.");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new Publisher(process, log);
+    }
+
     /** Waits for the publisher to finish its stream; returns ffmpeg's exit code. */
     public int await(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -1,0 +1,306 @@
+package io.livecamel.ingest;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.livecamel.StreamingHeaders;
+import io.livecamel.media.Admission;
+import io.livecamel.media.PublisherLink;
+import io.livecamel.origin.Session;
+import io.livecamel.settings.Channel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One channel's sessions. A session starts when a publisher is let in and ends when none has come back within the
+ * reconnect grace; each connection of its publishers gets an ffmpeg of its own ({@link HlsWriter}), which continues
+ * the session's playlist after an {@code #EXT-X-DISCONTINUITY}. A second publisher with the channel's key takes
+ * over: the first is cut, its ffmpeg finishes, and the session goes on with the newer connection (OBS reconnecting
+ * over a half-dead TCP connection is never locked out).
+ *
+ * <p>What happens is told as events ({@code SessionStarted}, {@code PublisherLeft}, {@code PublisherReconnected},
+ * {@code SessionEnded}, as message headers) to whoever is attached, the channel's ingest route. Every change of
+ * state runs on the channel's own thread, in order, so events never overtake each other and no lock is needed.
+ */
+final class ChannelIngest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelIngest.class);
+
+    private final Channel channel;
+    private final IngestComponent component;
+    private final Duration grace;
+    private final ExecutorService lane;
+    private volatile Consumer<Map<String, Object>> events;
+
+    // on the lane only
+    private String session;
+    private int connection;
+    private boolean sessionStarted;
+    private PublisherFeed live;
+    private PublisherFeed waiting;
+    private ScheduledFuture<?> graceTimeout;
+    private boolean stopping;
+    private String lastReason;
+    private CountDownLatch idle = new CountDownLatch(0);
+
+    ChannelIngest(Channel channel, IngestComponent component, Duration grace, ExecutorService lane) {
+        this.channel = channel;
+        this.component = component;
+        this.grace = grace;
+        this.lane = lane;
+    }
+
+    String name() {
+        return channel.name();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    /** The route that gets the events: publishers are taken only while one is attached. */
+    void attach(Consumer<Map<String, Object>> route) {
+        lane.execute(() -> stopping = false);
+        events = route;
+    }
+
+    /** A publisher with this channel's key: it may go on to the check of its tracks. Never blocks. */
+    Admission admit(PublisherLink link, String protocol) {
+        if (events == null) {
+            return Admission.refused(channel.name(), "channel " + channel.name() + " is not running");
+        }
+        return Admission.admitted(channel.name(), new PublisherFeed(this, link, protocol,
+                component.ffmpeg().readsEnhancedHevc()));
+    }
+
+    /** A checked publisher is ready for its ffmpeg. */
+    void open(PublisherFeed feed) {
+        lane.execute(() -> {
+            if (stopping || events == null) {
+                feed.cut("The channel is stopping.");
+            } else if (live != null) {
+                if (waiting != null) {
+                    waiting.cut("A newer connection with this channel's key took over.");
+                }
+                waiting = feed;
+                LOG.info("Channel {}: a new {} publisher {} takes over from {}", channel.name(), feed.protocol(),
+                        feed.link().address(), live.link().address());
+                live.cut("Another connection published with this channel's key and took over.");
+            } else {
+                start(feed);
+            }
+        });
+    }
+
+    private void start(PublisherFeed feed) {
+        if (session == null) {
+            session = Session.newId();
+            connection = 0;
+            sessionStarted = false;
+            idle = new CountDownLatch(1);
+        }
+        if (graceTimeout != null) {
+            graceTimeout.cancel(false);
+            graceTimeout = null;
+        }
+        int number = ++connection;
+        HlsWriter writer;
+        try {
+            Files.createDirectories(folder());
+            writer = HlsWriter.start(channel.name(), command(session, number), feed.link(), component.threads(),
+                    component.timer(), code -> lane.execute(() -> ended(feed, code)));
+        } catch (IOException e) {
+            LOG.error("Channel {}: cannot start ffmpeg: {}", channel.name(), e.getMessage());
+            feed.cut("The server could not start writing the stream.");
+            connection--;
+            if (!sessionStarted) {
+                endSession("it could not start");
+            }
+            return;
+        }
+        live = feed;
+        if (!feed.go(writer, number)) {
+            return; // the publisher went while ffmpeg started: its exit ends the connection
+        }
+        boolean reconnected = sessionStarted;
+        sessionStarted = true;
+        Map<String, Object> event = event(reconnected ? StreamingHeaders.PUBLISHER_RECONNECTED
+                : StreamingHeaders.SESSION_STARTED);
+        event.put(StreamingHeaders.CONNECTION, number);
+        event.put(StreamingHeaders.REMOTE_ADDRESS, feed.link().address());
+        event.put(StreamingHeaders.VIDEO_CODEC, feed.tracks().videoCodec());
+        event.put(StreamingHeaders.AUDIO_CODEC, feed.tracks().audioCodec());
+        event.put(StreamingHeaders.RESOLUTION, feed.tracks().resolution());
+        emit(event);
+    }
+
+    /** A connection's ffmpeg has ended: the publisher left, or ffmpeg did (then the publisher is cut). */
+    private void ended(PublisherFeed feed, int exitCode) {
+        if (feed != live) {
+            return;
+        }
+        live = null;
+        String reason = feed.endReason();
+        if (reason == null) { // ffmpeg ended under a publisher still sending
+            reason = switch (exitCode) {
+                case 137 -> "ffmpeg was killed";
+                default -> "ffmpeg exited with code " + exitCode;
+            };
+            LOG.warn("Channel {}: {} while the publisher was live; its last lines:\n  {}", channel.name(), reason,
+                    String.join("\n  ", feed.ffmpegTail()));
+            feed.cut("The server stopped writing the stream.");
+        } else if (exitCode != 0 && exitCode != 255) {
+            LOG.warn("Channel {}: ffmpeg exited with code {}; its last lines:\n  {}", channel.name(), exitCode,
+                    String.join("\n  ", feed.ffmpegTail()));
+        }
+        lastReason = reason;
+        if (sessionStarted) {
+            Map<String, Object> event = event(StreamingHeaders.PUBLISHER_LEFT);
+            event.put(StreamingHeaders.CONNECTION, feed.connection());
+            event.put(StreamingHeaders.EXIT_CODE, exitCode);
+            event.put(StreamingHeaders.REASON, reason);
+            emit(event);
+        }
+        if (waiting != null) {
+            PublisherFeed next = waiting;
+            waiting = null;
+            start(next);
+        } else if (stopping) {
+            endSession("the application stopped");
+        } else {
+            graceTimeout = component.timer().schedule(() -> lane.execute(this::graceIsOver), grace.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void graceIsOver() {
+        if (live == null && waiting == null && session != null && !stopping) {
+            endSession("no publisher came back within " + seconds(grace) + " s (" + lastReason + ")");
+        }
+    }
+
+    private void endSession(String reason) {
+        if (graceTimeout != null) {
+            graceTimeout.cancel(false);
+            graceTimeout = null;
+        }
+        String ended = session;
+        boolean started = sessionStarted;
+        session = null;
+        sessionStarted = false;
+        if (ended != null && started) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put(StreamingHeaders.CHANNEL, channel.name());
+            event.put(StreamingHeaders.SESSION, ended);
+            event.put(StreamingHeaders.EVENT, StreamingHeaders.SESSION_ENDED);
+            event.put(StreamingHeaders.REASON, reason);
+            emit(event);
+        }
+        idle.countDown();
+    }
+
+    /**
+     * Detaches the route: publishers are cut, their ffmpeg finishes, the session ends (its events still go to the
+     * route); waits up to {@code timeout} for that.
+     */
+    void stop(Duration timeout) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        lane.execute(() -> {
+            stopping = true;
+            if (waiting != null) {
+                waiting.cut("The channel is stopping.");
+                waiting = null;
+            }
+            if (live != null) {
+                live.cut("The channel is stopping.");
+            } else {
+                endSession("the application stopped");
+            }
+            done.countDown();
+        });
+        done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        CountDownLatch ending = awaitIdle();
+        if (!ending.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("Channel {}: its session did not end within {} s", channel.name(), timeout.toSeconds());
+        }
+        events = null;
+    }
+
+    private CountDownLatch awaitIdle() throws InterruptedException {
+        CountDownLatch[] current = new CountDownLatch[1];
+        CountDownLatch read = new CountDownLatch(1);
+        lane.execute(() -> {
+            current[0] = idle;
+            read.countDown();
+        });
+        read.await(5, TimeUnit.SECONDS);
+        return current[0] == null ? new CountDownLatch(0) : current[0];
+    }
+
+    private Map<String, Object> event(String name) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put(StreamingHeaders.CHANNEL, channel.name());
+        event.put(StreamingHeaders.SESSION, session);
+        event.put(StreamingHeaders.EVENT, name);
+        return event;
+    }
+
+    private void emit(Map<String, Object> event) {
+        Consumer<Map<String, Object>> route = events;
+        if (route == null) {
+            LOG.warn("Channel {}: the {} event of session {} found no route to take it", channel.name(),
+                    event.get(StreamingHeaders.EVENT), event.get(StreamingHeaders.SESSION));
+            return;
+        }
+        try {
+            route.accept(event);
+        } catch (RuntimeException e) {
+            LOG.error("Channel {}: the {} event failed: {}", channel.name(), event.get(StreamingHeaders.EVENT),
+                    e.toString(), e);
+        }
+    }
+
+    Path folder() {
+        return component.settings().mediaDir().resolve(channel.name());
+    }
+
+    /**
+     * The ffmpeg command for one connection of a session: FLV on standard input, copied ({@code -c copy}) into HLS
+     * in the channel's folder, named after the session and the connection.
+     */
+    List<String> command(String forSession, int forConnection) {
+        Path playlist = folder().resolve(Session.playlistFile(forSession));
+        // append_list only onto a playlist of the session: on a new one ffmpeg would open with a discontinuity
+        String flags = "temp_file+program_date_time+independent_segments"
+                + (Files.isRegularFile(playlist) ? "+append_list" : "");
+        return component.ffmpeg().command(List.of(
+                "-f", "flv", "-i", "pipe:0",
+                "-c", "copy",
+                "-f", "hls",
+                "-hls_time", String.format(Locale.ROOT, "%s", component.settings().hlsTime()),
+                "-hls_list_size", Integer.toString(component.settings().hlsListSize()),
+                // temp_file: a segment appears under its name only when complete; no delete_segments: the
+                // origin deletes a local segment once it is uploaded and out of the window; append_list: a
+                // publisher that comes back continues the session's playlist after an #EXT-X-DISCONTINUITY
+                "-hls_flags", flags,
+                "-hls_segment_filename", folder().resolve(Session.segmentPattern(forSession, forConnection)).toString(),
+                playlist.toString()));
+    }
+
+    private static String seconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,200 @@
+package io.livecamel.ingest;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
+
+import io.livecamel.media.PublisherLink;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's ffmpeg, cutting the FLV it reads on its standard input into HLS ({@code -c copy}). It holds no
+ * port, and it ends when its input ends: when the publisher goes, and also when the JVM dies (its pipe closes).
+ *
+ * <p>Writes never block the caller (a network thread): bytes wait in a queue that one thread drains into ffmpeg.
+ * Past {@link #HIGH_WATER} bytes waiting, the publisher is paused (its TCP window fills, so it slows down), and
+ * resumed below {@link #LOW_WATER}; a publisher paused for {@link #STALL_SECONDS} s, or with more than
+ * {@link #HARD_LIMIT} bytes waiting, is cut with one WARN. ffmpeg's output is read as it runs and its last lines
+ * are kept to explain a failure.
+ */
+final class HlsWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HlsWriter.class);
+    static final long HIGH_WATER = 4L * 1024 * 1024;
+    static final long LOW_WATER = 1024 * 1024;
+    static final long HARD_LIMIT = 32L * 1024 * 1024;
+    static final long STALL_SECONDS = 10;
+    private static final int TAIL_LINES = 20;
+    private static final ByteBuf END = Unpooled.unreleasableBuffer(Unpooled.buffer(1));
+
+    private final String channel;
+    private final Process process;
+    private final PublisherLink link;
+    private final ScheduledExecutorService timer;
+    private final LinkedBlockingQueue<ByteBuf> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong waiting = new AtomicLong();
+    private final Deque<String> tail = new ArrayDeque<>();
+    private volatile boolean broken;
+    private volatile boolean finished;
+    private boolean paused;
+    private long pauses;
+
+    private HlsWriter(String channel, Process process, PublisherLink link, ScheduledExecutorService timer) {
+        this.channel = channel;
+        this.process = process;
+        this.link = link;
+        this.timer = timer;
+    }
+
+    /** Starts ffmpeg; {@code exited} gets its exit code once it has ended and its output is read. */
+    static HlsWriter start(String channel, List<String> command, PublisherLink link, ExecutorService threads,
+            ScheduledExecutorService timer, IntConsumer exited) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        HlsWriter writer = new HlsWriter(channel, process, link, timer);
+        threads.execute(writer::feed);
+        threads.execute(() -> exited.accept(writer.readOutput()));
+        return writer;
+    }
+
+    /** Queues FLV bytes for ffmpeg (takes ownership); never blocks. */
+    void write(ByteBuf bytes) {
+        if (broken || finished) {
+            bytes.release();
+            return;
+        }
+        long now = waiting.addAndGet(bytes.readableBytes());
+        queue.add(bytes);
+        if (now > HARD_LIMIT) {
+            stall("more than " + HARD_LIMIT / (1024 * 1024) + " MiB of the stream are waiting for ffmpeg");
+        } else if (now > HIGH_WATER) {
+            pause();
+        }
+    }
+
+    /** No more input: ffmpeg gets the end of its input once it has taken what is queued, and finishes its HLS. */
+    void finish() {
+        if (!finished) {
+            finished = true;
+            queue.add(END);
+        }
+    }
+
+    /** Stops ffmpeg at once. */
+    void kill() {
+        process.destroyForcibly();
+    }
+
+    /** The last lines ffmpeg wrote. */
+    synchronized List<String> tail() {
+        return List.copyOf(tail);
+    }
+
+    private synchronized void pause() {
+        if (paused) {
+            return;
+        }
+        paused = true;
+        long pause = ++pauses;
+        link.pause();
+        timer.schedule(() -> {
+            synchronized (this) {
+                if (paused && pauses == pause) {
+                    stall("ffmpeg took none of the stream for " + STALL_SECONDS + " s (a full or slow disk?)");
+                }
+            }
+        }, STALL_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private synchronized void resumeIfDrained() {
+        if (paused && waiting.get() < LOW_WATER) {
+            paused = false;
+            link.resume();
+        }
+    }
+
+    private void stall(String why) {
+        if (!broken) {
+            broken = true;
+            LOG.warn("Channel {}: {}; the publisher {} is cut", channel, why, link.address());
+            link.cut("The server could not keep up: " + why + ".");
+            process.destroyForcibly();
+        }
+    }
+
+    private void feed() {
+        try (OutputStream stdin = process.getOutputStream()) {
+            while (true) {
+                ByteBuf bytes = queue.take();
+                if (bytes == END) {
+                    break;
+                }
+                int size = bytes.readableBytes();
+                try {
+                    if (!broken) {
+                        bytes.readBytes(stdin, size);
+                        if (queue.isEmpty()) {
+                            stdin.flush();
+                        }
+                    }
+                } finally {
+                    bytes.release();
+                    waiting.addAndGet(-size);
+                }
+                resumeIfDrained();
+            }
+        } catch (IOException e) {
+            // ffmpeg is gone: how it ended is reported from its exit
+            LOG.debug("Channel {}: ffmpeg's input closed: {}", channel, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            broken = true;
+            for (ByteBuf left = queue.poll(); left != null; left = queue.poll()) {
+                left.release();
+            }
+            resumeIfDrained();
+        }
+    }
+
+    /** Reads ffmpeg's output to its end, then waits for it: its exit code. */
+    private int readOutput() {
+        try (BufferedReader output = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = output.readLine(); line != null; line = output.readLine()) {
+                LOG.debug("Channel {} ffmpeg: {}", channel, line);
+                synchronized (this) {
+                    tail.addLast(line);
+                    if (tail.size() > TAIL_LINES) {
+                        tail.removeFirst();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Channel {}: ffmpeg's output ended: {}", channel, e.getMessage());
+        }
+        while (true) {
+            try {
+                int code = process.waitFor();
+                broken = true;
+                queue.add(END); // ends the feeding thread if it still waits
+                return code;
+            } catch (InterruptedException e) {
+                process.destroy();
+            }
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package io.livecamel.ingest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.livecamel.media.Flv;
+import io.livecamel.media.FlvTag;
+import io.livecamel.media.MediaSink;
+import io.livecamel.media.PublisherLink;
+import io.livecamel.media.Tracks;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One admitted publisher's media on its way to ffmpeg. Its first tags are held until its tracks are known (every
+ * announced track's sequence header, or a second of media) and checked ({@link Tracks}); a refused publisher is
+ * cut and nothing of it is written. An accepted one gets its ffmpeg from the channel ({@link ChannelIngest}), which
+ * first reads an FLV header with the flags of the tracks present, the sequence headers, then the held tags and
+ * everything after them, audio and video only.
+ */
+final class PublisherFeed implements MediaSink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PublisherFeed.class);
+    /** Media held before the check decides without a complete set of sequence headers. */
+    static final long ENOUGH_MILLIS = 1000;
+    static final long ENOUGH_BYTES = 4L * 1024 * 1024;
+    /** Media held at most (the publisher is paused while its ffmpeg starts; a little more may still arrive). */
+    static final long MAX_HELD_BYTES = 16L * 1024 * 1024;
+
+    private enum State { CHECKING, STARTING, LIVE, ENDED }
+
+    private final ChannelIngest channel;
+    private final PublisherLink link;
+    private final String protocol;
+    private final Tracks tracks;
+    private final List<FlvTag> held = new ArrayList<>();
+    private long heldBytes;
+    private State state = State.CHECKING;
+    private HlsWriter writer;
+    private String endReason;
+    private int connection;
+
+    PublisherFeed(ChannelIngest channel, PublisherLink link, String protocol, boolean hevcReadable) {
+        this.channel = channel;
+        this.link = link;
+        this.protocol = protocol;
+        this.tracks = new Tracks(hevcReadable);
+    }
+
+    @Override
+    public synchronized void metadata(Map<String, Object> values) {
+        if (state == State.CHECKING) {
+            tracks.metadata(values);
+            check();
+        }
+    }
+
+    @Override
+    public synchronized void media(FlvTag tag) {
+        switch (state) {
+            case CHECKING -> {
+                hold(tag);
+                tracks.see(tag);
+                check();
+            }
+            case STARTING -> {
+                hold(tag);
+                if (heldBytes > MAX_HELD_BYTES) {
+                    cut("it sent more than " + MAX_HELD_BYTES / (1024 * 1024) + " MiB while its stream was starting");
+                }
+            }
+            case LIVE -> send(tag);
+            default -> tag.release();
+        }
+    }
+
+    private void hold(FlvTag tag) {
+        held.add(tag);
+        heldBytes += tag.body().readableBytes();
+    }
+
+    private void check() {
+        long span = held.isEmpty() ? 0 : held.get(held.size() - 1).timestamp() - held.get(0).timestamp();
+        switch (tracks.decide(span >= ENOUGH_MILLIS || heldBytes >= ENOUGH_BYTES)) {
+            case READY -> {
+                state = State.STARTING;
+                link.pause();
+                channel.open(this);
+            }
+            case REFUSED -> {
+                String reason = tracks.refusal().orElseThrow();
+                LOG.warn("Channel {}: refused the {} publisher {}: {}", channel.name(), protocol, link.address(),
+                        reason);
+                cut("Refused: " + reason + ".");
+            }
+            default -> { }
+        }
+    }
+
+    /**
+     * Its ffmpeg runs: it gets the FLV header, the sequence headers and what was held, and the publisher is read
+     * again. False when the publisher went meanwhile (ffmpeg then gets the end of its input at once).
+     */
+    synchronized boolean go(HlsWriter started, int number) {
+        writer = started;
+        connection = number;
+        if (state != State.STARTING) {
+            release();
+            writer.finish();
+            return false;
+        }
+        ByteBuf header = PooledByteBufAllocator.DEFAULT.buffer(13);
+        Flv.writeHeader(header, tracks.hasVideo(), tracks.hasAudio());
+        writer.write(header);
+        List<FlvTag> rest = new ArrayList<>();
+        FlvTag videoConfig = null;
+        FlvTag audioConfig = null;
+        for (FlvTag tag : held) {
+            if (tag.isSequenceHeader() && tag.isVideo() && videoConfig == null) {
+                videoConfig = tag;
+            } else if (tag.isSequenceHeader() && !tag.isVideo() && audioConfig == null) {
+                audioConfig = tag;
+            } else {
+                rest.add(tag);
+            }
+        }
+        held.clear();
+        heldBytes = 0;
+        state = State.LIVE;
+        for (FlvTag tag : new FlvTag[] {videoConfig, audioConfig}) {
+            if (tag != null) {
+                send(tag);
+            }
+        }
+        rest.forEach(this::send);
+        link.resume();
+        return true;
+    }
+
+    private void send(FlvTag tag) {
+        try {
+            if (tag.isVideo() ? tracks.hasVideo() : tracks.hasAudio()) {
+                ByteBuf bytes = PooledByteBufAllocator.DEFAULT.buffer(tag.flvSize());
+                Flv.writeTag(bytes, tag);
+                writer.write(bytes);
+            }
+        } finally {
+            tag.release();
+        }
+    }
+
+    @Override
+    public synchronized void end(String reason) {
+        if (state == State.ENDED) {
+            return;
+        }
+        endReason = reason;
+        if (state == State.LIVE) {
+            writer.finish();
+        }
+        state = State.ENDED;
+        release();
+    }
+
+    /** Cuts the publisher (it is told why where its protocol allows) and ends the feed. */
+    synchronized void cut(String reason) {
+        if (state != State.ENDED) {
+            link.cut(reason);
+            end(reason.replaceAll("\\.$", ""));
+        }
+    }
+
+    private void release() {
+        held.forEach(FlvTag::release);
+        held.clear();
+        heldBytes = 0;
+    }
+
+    synchronized String endReason() {
+        return endReason;
+    }
+
+    PublisherLink link() {
+        return link;
+    }
+
+    String protocol() {
+        return protocol;
+    }
+
+    int connection() {
+        return connection;
+    }
+
+    /** The writer's last lines of ffmpeg output (empty before it started). */
+    synchronized List<String> ffmpegTail() {
+        return writer == null ? List.of() : writer.tail();
+    }
+
+    Tracks tracks() {
+        return tracks;
+    }
+}
