@@ -60,6 +60,8 @@ public final class StreamingApplication {
             String host = "rtmp://localhost" + (settings.rtmpPort() == 1935 ? "" : ":" + settings.rtmpPort()) + "/live";
             text.append("Channel ").append(channel.name()).append(":\n");
             text.append("  OBS Server:     ").append(host).append('\n');
+            settings.rtmpsPort().ifPresent(port -> text.append("  or with TLS:    rtmps://localhost:").append(port)
+                    .append("/live\n"));
             if (channel.generatedKey()) {
                 text.append("  OBS Stream key: ").append(channel.key())
                         .append("   (generated for this run; set streaming.channels.")

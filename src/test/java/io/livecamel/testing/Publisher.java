@@ -68,6 +68,20 @@ public final class Publisher implements AutoCloseable {
     /** Starts publishing a small picture encoded with the given ffmpeg options (codecs HLS may not carry...). */
     public static Publisher startEncoded(int port, String key, int seconds, Path logDir, String size,
             List<String> encoding) throws IOException {
+        // an IP, not "localhost": the static ffmpeg cannot resolve host names (static glibc)
+        return startEncoded("rtmp://127.0.0.1:" + port + "/live/" + key, seconds, logDir, size, encoding);
+    }
+
+    /** Starts publishing {@code seconds} of a small picture, H.264 and AAC, to any URL (rtmps://...). */
+    public static Publisher startTo(String url, int seconds, Path logDir) throws IOException {
+        return startEncoded(url, seconds, logDir, SMALL, List.of(
+                "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
+                "-b:v", "400k", "-g", Integer.toString(FPS), "-keyint_min", Integer.toString(FPS),
+                "-sc_threshold", "0", "-c:a", "aac", "-b:a", "64k"));
+    }
+
+    private static Publisher startEncoded(String url, int seconds, Path logDir, String size, List<String> encoding)
+            throws IOException {
         Ffmpeg ffmpeg = Ffmpeg.locate(Optional.empty());
         Files.createDirectories(logDir);
         Path log = Files.createTempFile(logDir, "publisher", ".log");
@@ -77,9 +91,7 @@ public final class Publisher implements AutoCloseable {
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
                 "-t", Integer.toString(seconds)));
         arguments.addAll(encoding);
-        arguments.addAll(List.of("-f", "flv",
-                // an IP, not "localhost": the static ffmpeg cannot resolve host names (static glibc)
-                "rtmp://127.0.0.1:" + port + "/live/" + key));
+        arguments.addAll(List.of("-f", "flv", url));
         List<String> command = ffmpeg.command(arguments);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
