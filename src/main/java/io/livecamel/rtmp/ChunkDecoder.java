@@ -62,7 +62,7 @@ final class ChunkDecoder extends ByteToMessageDecoder {
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         while (in.isReadable()) {
             int start = in.readerIndex();
-            RtmpMessage message = chunk(in);
+            RtmpMessage message = chunk(in, ctx.alloc());
             if (message == NEED_MORE) {
                 in.readerIndex(start);
                 return;
@@ -76,7 +76,7 @@ final class ChunkDecoder extends ByteToMessageDecoder {
     private static final RtmpMessage NEED_MORE = new RtmpMessage(0, 0, 0, 0, io.netty.buffer.Unpooled.EMPTY_BUFFER);
 
     /** Reads one chunk: NEED_MORE if it is not all here, the message it completes, or null. */
-    private RtmpMessage chunk(ByteBuf in) {
+    private RtmpMessage chunk(ByteBuf in, io.netty.buffer.ByteBufAllocator alloc) {
         int first = in.readUnsignedByte();
         int format = first >> 6;
         int id = first & 0x3F;
@@ -176,7 +176,7 @@ final class ChunkDecoder extends ByteToMessageDecoder {
                 throw new RtmpProtocolException("more than " + MAX_PARTIAL + " bytes of unfinished messages");
             }
             partialBytes += length;
-            stream.partial = in.alloc().buffer(size, length);
+            stream.partial = alloc.buffer(size, length);
         }
         stream.partial.writeBytes(in, size);
         if (stream.partial.readableBytes() < stream.length) {

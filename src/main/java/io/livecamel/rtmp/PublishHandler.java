@@ -68,14 +68,28 @@ final class PublishHandler extends ChannelInboundHandlerAdapter implements Publi
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            begin(ctx); // added to a connection already open
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        begin(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void begin(ChannelHandlerContext ctx) {
+        if (channel != null) {
+            return;
+        }
         channel = ctx.channel();
         SocketAddress remote = channel.remoteAddress();
         if (remote instanceof InetSocketAddress address) {
             peer = address.getAddress().getHostAddress() + ":" + address.getPort();
         }
         deadline = ctx.executor().schedule(() -> timeout(ctx), HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        ctx.fireChannelActive();
     }
 
     /** Told by the first handler that bytes arrived. */

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -80,12 +81,17 @@ public final class RtmpServer implements AutoCloseable {
             return;
         }
         channel.closeFuture().addListener(future -> open.decrementAndGet());
-        ChunkDecoder decoder = new ChunkDecoder();
-        PublishHandler handler = new PublishHandler(publishers, tls == null ? "rtmp" : "rtmps", decoder);
         if (tls != null) {
             channel.pipeline().addLast("tls", tls.newHandler(channel.alloc()));
         }
-        channel.pipeline().addLast("first-bytes", new ChannelInboundHandlerAdapter() {
+        install(channel.pipeline(), publishers, tls == null ? "rtmp" : "rtmps");
+    }
+
+    /** The handlers of one connection, after TLS if any: the same for the server and its tests. */
+    static void install(ChannelPipeline pipeline, Publishers publishers, String scheme) {
+        ChunkDecoder decoder = new ChunkDecoder();
+        PublishHandler handler = new PublishHandler(publishers, scheme, decoder);
+        pipeline.addLast("first-bytes", new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 handler.bytesArrived();
@@ -93,10 +99,10 @@ public final class RtmpServer implements AutoCloseable {
                 ctx.fireChannelRead(msg);
             }
         });
-        channel.pipeline().addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0));
-        channel.pipeline().addLast("encoder", new ChunkEncoder());
-        channel.pipeline().addLast("handshake", new Handshake(decoder));
-        channel.pipeline().addLast("publish", handler);
+        pipeline.addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0));
+        pipeline.addLast("encoder", new ChunkEncoder());
+        pipeline.addLast("handshake", new Handshake(decoder));
+        pipeline.addLast("publish", handler);
     }
 
     /** Connections open now. */
