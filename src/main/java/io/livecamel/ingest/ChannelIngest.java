@@ -162,7 +162,7 @@ final class ChannelIngest {
             LOG.warn("Channel {}: {} while the publisher was live; its last lines:\n  {}", channel.name(), reason,
                     String.join("\n  ", feed.ffmpegTail()));
             feed.cut("The server stopped writing the stream.");
-        } else if (exitCode != 0 && exitCode != 255) {
+        } else if (exitCode != 0 && exitCode != 255 && exitCode != 137) { // 137: stopped by us, already said why
             LOG.warn("Channel {}: ffmpeg exited with code {}; its last lines:\n  {}", channel.name(), exitCode,
                     String.join("\n  ", feed.ffmpegTail()));
         }

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** What each channel's listener is doing, for the health check: listening, serving a publisher, or failing. */
+/** What each server and listener is doing (the RTMP and RTMPS servers, SRT listeners), for the health check. */
 public final class ListenerStates {
 
     /** One listener's state. */
@@ -13,7 +13,6 @@ public final class ListenerStates {
     }
 
     public static final String LISTENING = "listening";
-    public static final String SERVING = "serving a publisher";
     public static final String FAILING = "failing";
 
     private final Map<String, State> states = new ConcurrentHashMap<>();
@@ -26,7 +25,7 @@ public final class ListenerStates {
         states.remove(listener);
     }
 
-    /** Every listener by name ({@code main/rtmp}...), sorted. */
+    /** Every one by name ({@code rtmp}, {@code rtmps}, {@code main/srt}...), sorted. */
     public Map<String, State> all() {
         return new TreeMap<>(states);
     }

@@ -6,7 +6,7 @@ import io.livecamel.ingest.ListenerStates;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-/** DOWN while any channel's listener cannot listen; the details say what each listener is doing. */
+/** DOWN while the RTMP server or an SRT listener cannot listen; the details say what each one is doing. */
 public final class ListenersHealthCheck extends AbstractHealthCheck {
 
     private final ListenerStates states;

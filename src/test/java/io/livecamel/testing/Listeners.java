@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
- * Whether a port is listening, read from /proc/net without connecting: ffmpeg's RTMP listener accepts exactly one
- * connection, so probing it by connecting would use it up.
+ * Whether a port is listening, read from /proc/net without connecting (a probe that connects would be a client of
+ * the server under test, and an SRT listener serves one caller only).
  */
 public final class Listeners {
 
