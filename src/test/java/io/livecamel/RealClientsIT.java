@@ -16,6 +16,7 @@ import io.livecamel.testing.Listeners;
 import io.livecamel.testing.LogCapture;
 import io.livecamel.testing.OriginPoller;
 import io.livecamel.testing.Publisher;
+import io.livecamel.testing.StreamDecoder;
 import io.livecamel.testing.StreamingTestSupport;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,7 @@ class RealClientsIT extends StreamingTestSupport {
             assertEquals(200, get(playlist("main").resolve(segment)).statusCode(), segment);
         }
         assertEquals(List.of(), filesIn(channelFolder("main")));
+        assertEquals("", StreamDecoder.errors(playlist("main")), client + ": the stream decodes from start to end");
     }
 
     @Test

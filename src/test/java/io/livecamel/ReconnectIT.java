@@ -9,16 +9,15 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import io.livecamel.ingest.Ffmpeg;
 import io.livecamel.testing.Eventually;
 import io.livecamel.testing.Listeners;
 import io.livecamel.testing.LogCapture;
 import io.livecamel.testing.OriginPoller;
 import io.livecamel.testing.Publisher;
+import io.livecamel.testing.StreamDecoder;
 import io.livecamel.testing.StreamingTestSupport;
 import io.livecamel.testing.WebhookReceiver;
 import org.apache.camel.builder.NotifyBuilder;
@@ -88,7 +87,7 @@ class ReconnectIT extends StreamingTestSupport {
         for (String segment : segments) {
             assertEquals(200, get(playlist.resolve(segment)).statusCode(), segment);
         }
-        assertEquals("", decodeErrors(playlist), "the playlist plays from start to end without errors");
+        assertEquals("", StreamDecoder.errors(playlist), "the playlist plays from start to end without errors");
 
         Eventually.await("SessionEnded at the webhook", Duration.ofSeconds(10),
                 () -> webhook.names().contains("SessionEnded"));
@@ -143,6 +142,7 @@ class ReconnectIT extends StreamingTestSupport {
                 "SessionEnded"), webhook.names());
         assertEquals("Another connection published with this channel's key and took over",
                 webhook.events().get(1).get("reason"));
+        assertEquals("", StreamDecoder.errors(playlist), "the playlist plays from start to end without errors");
     }
 
     private String bodyOf(URI uri) {
@@ -151,15 +151,5 @@ class ReconnectIT extends StreamingTestSupport {
         } catch (Exception e) {
             return "";
         }
-    }
-
-    /** What the bundled ffmpeg reports as errors when it decodes the whole stream from the origin. */
-    private static String decodeErrors(URI playlist) throws Exception {
-        Ffmpeg ffmpeg = Ffmpeg.locate(Optional.empty());
-        Process decode = new ProcessBuilder(ffmpeg.command(List.of("-v", "error", "-i", playlist.toString(),
-                "-f", "null", "-"))).redirectErrorStream(true).start();
-        String errors = new String(decode.getInputStream().readAllBytes()).trim();
-        assertTrue(decode.waitFor(60, TimeUnit.SECONDS));
-        return errors;
     }
 }
