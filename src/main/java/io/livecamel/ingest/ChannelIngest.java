@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -197,18 +196,13 @@ final class ChannelIngest {
             graceTimeout.cancel(false);
             graceTimeout = null;
         }
-        String ended = session;
-        boolean started = sessionStarted;
-        session = null;
-        sessionStarted = false;
-        if (ended != null && started) {
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put(StreamingHeaders.CHANNEL, channel.name());
-            event.put(StreamingHeaders.SESSION, ended);
-            event.put(StreamingHeaders.EVENT, StreamingHeaders.SESSION_ENDED);
+        if (session != null && sessionStarted) {
+            Map<String, Object> event = event(StreamingHeaders.SESSION_ENDED);
             event.put(StreamingHeaders.REASON, reason);
             emit(event);
         }
+        session = null;
+        sessionStarted = false;
         idle.countDown();
     }
 
@@ -217,8 +211,10 @@ final class ChannelIngest {
      * route); waits up to {@code timeout} for that.
      */
     void stop(Duration timeout) throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
+        CountDownLatch[] ending = new CountDownLatch[1];
+        CountDownLatch cut = new CountDownLatch(1);
         lane.execute(() -> {
+            ending[0] = idle; // counted down when the session has ended
             stopping = true;
             if (waiting != null) {
                 waiting.cut("The channel is stopping.");
@@ -229,25 +225,13 @@ final class ChannelIngest {
             } else {
                 endSession("the application stopped");
             }
-            done.countDown();
+            cut.countDown();
         });
-        done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        CountDownLatch ending = awaitIdle();
-        if (!ending.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!cut.await(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                || !ending[0].await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warn("Channel {}: its session did not end within {} s", channel.name(), timeout.toSeconds());
         }
         events = null;
-    }
-
-    private CountDownLatch awaitIdle() throws InterruptedException {
-        CountDownLatch[] current = new CountDownLatch[1];
-        CountDownLatch read = new CountDownLatch(1);
-        lane.execute(() -> {
-            current[0] = idle;
-            read.countDown();
-        });
-        read.await(5, TimeUnit.SECONDS);
-        return current[0] == null ? new CountDownLatch(0) : current[0];
     }
 
     private Map<String, Object> event(String name) {

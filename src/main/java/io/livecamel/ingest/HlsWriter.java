@@ -1,12 +1,7 @@
 package io.livecamel.ingest;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -14,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
+import java.util.function.UnaryOperator;
 
 import io.livecamel.media.PublisherLink;
 import io.netty.buffer.ByteBuf;
@@ -38,7 +34,6 @@ final class HlsWriter {
     static final long LOW_WATER = 1024 * 1024;
     static final long HARD_LIMIT = 32L * 1024 * 1024;
     static final long STALL_SECONDS = 10;
-    private static final int TAIL_LINES = 20;
     private static final ByteBuf END = Unpooled.unreleasableBuffer(Unpooled.buffer(1));
 
     private final String channel;
@@ -47,7 +42,7 @@ final class HlsWriter {
     private final ScheduledExecutorService timer;
     private final LinkedBlockingQueue<ByteBuf> queue = new LinkedBlockingQueue<>();
     private final AtomicLong waiting = new AtomicLong();
-    private final Deque<String> tail = new ArrayDeque<>();
+    private final OutputTail output;
     private volatile boolean broken;
     private volatile boolean finished;
     private boolean paused;
@@ -58,6 +53,7 @@ final class HlsWriter {
         this.process = process;
         this.link = link;
         this.timer = timer;
+        this.output = new OutputTail("Channel " + channel + " ffmpeg", UnaryOperator.identity());
     }
 
     /** Starts ffmpeg; {@code exited} gets its exit code once it has ended and its output is read. */
@@ -93,14 +89,9 @@ final class HlsWriter {
         }
     }
 
-    /** Stops ffmpeg at once. */
-    void kill() {
-        process.destroyForcibly();
-    }
-
     /** The last lines ffmpeg wrote. */
-    synchronized List<String> tail() {
-        return List.copyOf(tail);
+    List<String> tail() {
+        return output.lines();
     }
 
     private synchronized void pause() {
@@ -172,20 +163,7 @@ final class HlsWriter {
 
     /** Reads ffmpeg's output to its end, then waits for it: its exit code. */
     private int readOutput() {
-        try (BufferedReader output = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = output.readLine(); line != null; line = output.readLine()) {
-                LOG.debug("Channel {} ffmpeg: {}", channel, line);
-                synchronized (this) {
-                    tail.addLast(line);
-                    if (tail.size() > TAIL_LINES) {
-                        tail.removeFirst();
-                    }
-                }
-            }
-        } catch (IOException e) {
-            LOG.debug("Channel {}: ffmpeg's output ended: {}", channel, e.getMessage());
-        }
+        output.read(process.getInputStream());
         while (true) {
             try {
                 int code = process.waitFor();

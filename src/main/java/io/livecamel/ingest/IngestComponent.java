@@ -17,8 +17,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code hls-ingest} component: one RTMP server (and RTMPS, when configured) for every channel, an SRT listener
@@ -29,7 +27,6 @@ import org.slf4j.LoggerFactory;
 public class IngestComponent extends DefaultComponent {
 
     public static final String SCHEME = "hls-ingest";
-    private static final Logger LOG = LoggerFactory.getLogger(IngestComponent.class);
 
     private final StreamingSettings settings;
     private final Ffmpeg ffmpeg;
@@ -158,10 +155,5 @@ public class IngestComponent extends DefaultComponent {
 
     ScheduledExecutorService timer() {
         return timer;
-    }
-
-    /** Logs at most what is useful of a failure to bind. */
-    static void logBindFailure(String what, int port, Exception e, long retryMillis) {
-        LOG.warn("{} cannot listen on port {} ({}); trying again in {} ms", what, port, e.getMessage(), retryMillis);
     }
 }

@@ -3,6 +3,7 @@ package io.livecamel.ingest;
 import java.time.Duration;
 import java.util.Map;
 
+import io.livecamel.StreamingHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
@@ -46,12 +47,12 @@ public class IngestConsumer extends DefaultConsumer {
             });
             getProcessor().process(exchange);
             if (exchange.getException() != null) {
-                getExceptionHandler().handleException("Channel " + channel.name() + ": " + headers.get("StreamingEvent"),
-                        exchange, exchange.getException());
+                getExceptionHandler().handleException("Channel " + channel.name() + ": "
+                        + headers.get(StreamingHeaders.EVENT), exchange, exchange.getException());
             }
         } catch (Exception e) {
-            getExceptionHandler().handleException("Channel " + channel.name() + ": " + headers.get("StreamingEvent"),
-                    exchange, e);
+            getExceptionHandler().handleException("Channel " + channel.name() + ": "
+                    + headers.get(StreamingHeaders.EVENT), exchange, e);
         } finally {
             releaseExchange(exchange, false);
         }

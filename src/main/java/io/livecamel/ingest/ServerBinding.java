@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import io.livecamel.rtmp.RtmpServer;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one port of the RTMP server bound: a port that is taken (an earlier run still stopping, another program) is
@@ -13,6 +15,7 @@ import io.netty.handler.ssl.SslContext;
  */
 final class ServerBinding {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ServerBinding.class);
     static final long MAX_BACKOFF_MILLIS = 10_000;
 
     private final RtmpServer server;
@@ -50,13 +53,18 @@ final class ServerBinding {
                 Thread.currentThread().interrupt();
                 return;
             }
-            long next = backoff == 0 ? 250 : Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
-            IngestComponent.logBindFailure("The " + name.toUpperCase(java.util.Locale.ROOT) + " server", port, e,
-                    next);
+            long next = nextBackoff(backoff);
+            LOG.warn("The {} server cannot listen on port {} ({}); trying again in {} ms",
+                    name.toUpperCase(java.util.Locale.ROOT), port, e.getMessage(), next);
             states.set(name, ListenerStates.FAILING, "cannot listen on port " + port + "; next try in " + next
                     + " ms");
             timer.schedule(() -> bind(next), next, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** The wait after one that was {@code last} ms (0: the first failure): 250 ms, doubling up to 10 s. */
+    static long nextBackoff(long last) {
+        return last == 0 ? 250 : Math.min(last * 2, MAX_BACKOFF_MILLIS);
     }
 
     void stop() {

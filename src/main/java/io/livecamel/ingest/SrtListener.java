@@ -1,12 +1,7 @@
 package io.livecamel.ingest;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 import io.livecamel.media.Admission;
@@ -103,7 +98,7 @@ final class SrtListener {
                 backoff = 0;
                 continue;
             }
-            backoff = backoff == 0 ? 250 : Math.min(backoff * 2, ServerBinding.MAX_BACKOFF_MILLIS);
+            backoff = ServerBinding.nextBackoff(backoff);
             LOG.warn("Channel {}: the SRT listener on port {} failed; trying again in {} ms", channel.name(), port,
                     backoff);
             component.states().set(name, ListenerStates.FAILING, "cannot listen on SRT port " + port
@@ -132,8 +127,8 @@ final class SrtListener {
             process = listener;
         }
         component.states().set(name, ListenerStates.LISTENING, "SRT port " + port);
-        Deque<String> tail = new ArrayDeque<>();
-        Thread log = new Thread(() -> readLog(listener, tail), "ingest-srt-log-" + channel.name());
+        OutputTail tail = new OutputTail("Channel " + channel.name() + " SRT ffmpeg", channel.channel()::redact);
+        Thread log = new Thread(() -> tail.read(listener.getErrorStream()), "ingest-srt-log-" + channel.name());
         log.setDaemon(true);
         log.start();
         SrtLink link = new SrtLink(listener);
@@ -173,30 +168,10 @@ final class SrtListener {
             }
         }
         if (!streamed && !stopped) {
-            synchronized (tail) {
-                LOG.debug("Channel {}: the SRT listener ended without a stream; its last lines:\n  {}",
-                        channel.name(), String.join("\n  ", tail));
-            }
+            LOG.debug("Channel {}: the SRT listener ended without a stream; its last lines:\n  {}", channel.name(),
+                    String.join("\n  ", tail.lines()));
         }
         return streamed;
-    }
-
-    private void readLog(Process listener, Deque<String> tail) {
-        try (BufferedReader output = new BufferedReader(
-                new InputStreamReader(listener.getErrorStream(), StandardCharsets.UTF_8))) {
-            for (String line = output.readLine(); line != null; line = output.readLine()) {
-                String safe = channel.channel().redact(line);
-                LOG.debug("Channel {} SRT ffmpeg: {}", channel.name(), safe);
-                synchronized (tail) {
-                    tail.addLast(safe);
-                    if (tail.size() > 20) {
-                        tail.removeFirst();
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // the process ended
-        }
     }
 
     /** The SRT publisher as the sessions see it: its address is not known (ffmpeg does not tell it). */

@@ -4,8 +4,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
-import java.util.Map;
 
 import io.livecamel.rtmp.Amf0;
 import io.livecamel.rtmp.RtmpProtocolException;
@@ -75,12 +73,7 @@ public final class FlvReader {
         } else if (type == 18) {
             byte[] data = in.readNBytes(size);
             try {
-                List<Object> values = Amf0.readAll(Unpooled.wrappedBuffer(data));
-                if (values.size() > 1 && "onMetaData".equals(values.get(0)) && values.get(1) instanceof Map<?, ?> map) {
-                    Map<String, Object> metadata = new java.util.LinkedHashMap<>();
-                    map.forEach((name, value) -> metadata.put(String.valueOf(name), value));
-                    sink.metadata(metadata);
-                }
+                Amf0.onMetaData(Amf0.readAll(Unpooled.wrappedBuffer(data))).ifPresent(sink::metadata);
             } catch (RtmpProtocolException e) {
                 // metadata it cannot read: the tracks are known from the tags
             }

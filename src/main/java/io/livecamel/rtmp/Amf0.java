@@ -123,6 +123,20 @@ public final class Amf0 {
         }
     }
 
+    /**
+     * The {@code onMetaData} object of a data message, if it is one: {@code onMetaData, {...}} as FLV files carry
+     * it, or {@code @setDataFrame, onMetaData, {...}} as RTMP publishers send it.
+     */
+    public static java.util.Optional<Map<String, Object>> onMetaData(List<Object> values) {
+        int at = !values.isEmpty() && "@setDataFrame".equals(values.get(0)) ? 1 : 0;
+        if (values.size() > at + 1 && "onMetaData".equals(values.get(at)) && values.get(at + 1) instanceof Map<?, ?> map) {
+            Map<String, Object> metadata = new LinkedHashMap<>();
+            map.forEach((name, value) -> metadata.put(String.valueOf(name), value));
+            return java.util.Optional.of(metadata);
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Writes values: {@link Number}, {@link Boolean}, {@link String}, {@link Map} (as an object), null. */
     public static void write(ByteBuf out, Object... values) {
         for (Object value : values) {

@@ -236,10 +236,6 @@ final class ChunkDecoder extends ByteToMessageDecoder {
         }
     }
 
-    int chunkSize() {
-        return chunkSize;
-    }
-
     /** True while a message is only partly received. */
     boolean inMessage() {
         return partialBytes > 0;

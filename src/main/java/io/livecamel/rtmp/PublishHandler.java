@@ -260,12 +260,7 @@ final class PublishHandler extends ChannelInboundHandlerAdapter implements Publi
             LOG.debug("RTMP client {}: a data message dropped: {}", peer, e.getMessage());
             return;
         }
-        int at = !values.isEmpty() && "@setDataFrame".equals(values.get(0)) ? 1 : 0;
-        if (values.size() > at + 1 && "onMetaData".equals(values.get(at)) && values.get(at + 1) instanceof Map<?, ?> map) {
-            Map<String, Object> metadata = new LinkedHashMap<>();
-            map.forEach((name, value) -> metadata.put(String.valueOf(name), value));
-            sink.metadata(metadata);
-        }
+        Amf0.onMetaData(values).ifPresent(sink::metadata);
         // anything else (onTextData, onCuePoint...) is not passed on: -c copy into HLS fails on a text stream
     }
 
