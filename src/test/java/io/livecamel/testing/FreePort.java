@@ -4,14 +4,31 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** A TCP port nothing listens on right now, so tests do not collide with a running application (1935, 9000). */
+/**
+ * A TCP port nothing listens on right now, so tests do not collide with a running application (1935, 9000).
+ * The kernel may hand out the same free port to two calls in a row; a port is never returned twice in one JVM.
+ */
 public final class FreePort {
+
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private FreePort() {
     }
 
     public static int find() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = probe();
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free TCP port that was not handed out already, after 100 attempts");
+    }
+
+    private static int probe() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
