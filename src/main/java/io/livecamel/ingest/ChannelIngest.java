@@ -5,10 +5,12 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -33,18 +35,29 @@ import org.slf4j.LoggerFactory;
  * <p>What happens is told as events ({@code SessionStarted}, {@code PublisherLeft}, {@code PublisherReconnected},
  * {@code SessionEnded}, as message headers) to whoever is attached, the channel's ingest route. Every change of
  * state runs on the channel's own thread, in order, so events never overtake each other and no lock is needed.
+ *
+ * <p>Sessions live outside the route's lifecycle: while the route is replaced (a YAML file edited), or stopped,
+ * publishers go on, new ones are let in and events wait, in order, for the next route to attach. Only {@link #stop}
+ * (the application stopping) ends them.
  */
 final class ChannelIngest {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelIngest.class);
+    /** Events that may wait for a route; past it, new publishers are refused (a route stopped for good). */
+    static final int MAX_WAITING_EVENTS = 1000;
 
     private final Channel channel;
     private final IngestComponent component;
     private final Duration grace;
     private final ExecutorService lane;
-    private volatile Consumer<Map<String, Object>> events;
+    /** Between the first route attached and {@link #stop}: publishers are let in. */
+    private volatile boolean open;
+    /** Events waiting for a route, as many (lane only, read anywhere). */
+    private volatile int waitingEvents;
 
     // on the lane only
+    private Consumer<Map<String, Object>> events;
+    private final Queue<Map<String, Object>> pending = new ArrayDeque<>();
     private String session;
     private int connection;
     private boolean sessionStarted;
@@ -70,16 +83,43 @@ final class ChannelIngest {
         return channel;
     }
 
-    /** The route that gets the events: publishers are taken only while one is attached. */
+    /** The route that gets the events from now on, first those that waited for it. */
     void attach(Consumer<Map<String, Object>> route) {
-        lane.execute(() -> stopping = false);
-        events = route;
+        lane.execute(() -> {
+            stopping = false;
+            events = route;
+            while (!pending.isEmpty()) {
+                deliver(pending.poll());
+            }
+            waitingEvents = 0;
+        });
+        open = true;
+    }
+
+    /**
+     * The route goes (it is being replaced, or stopped): sessions and publishers go on, and events wait for the next
+     * route. Returns once no event is being delivered to the old one, or after {@code timeout}.
+     */
+    void detach(Duration timeout) throws InterruptedException {
+        CountDownLatch detached = new CountDownLatch(1);
+        lane.execute(() -> {
+            events = null;
+            detached.countDown();
+        });
+        if (!detached.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("Channel {}: its route did not let go of an event within {} s", channel.name(),
+                    timeout.toSeconds());
+        }
     }
 
     /** A publisher with this channel's key: it may go on to the check of its tracks. Never blocks. */
     Admission admit(PublisherLink link, String protocol) {
-        if (events == null) {
+        if (!open) {
             return Admission.refused(channel.name(), "channel " + channel.name() + " is not running");
+        }
+        if (waitingEvents >= MAX_WAITING_EVENTS) {
+            return Admission.refused(channel.name(), "channel " + channel.name() + " has had no route to take its "
+                    + "events for too long (" + waitingEvents + " wait)");
         }
         return Admission.admitted(channel.name(), new PublisherFeed(this, link, protocol,
                 component.ffmpeg().readsEnhancedHevc()));
@@ -88,7 +128,7 @@ final class ChannelIngest {
     /** A checked publisher is ready for its ffmpeg. */
     void open(PublisherFeed feed) {
         lane.execute(() -> {
-            if (stopping || events == null) {
+            if (stopping || !open) {
                 feed.cut("The channel is stopping.");
             } else if (live != null) {
                 if (waiting != null) {
@@ -231,7 +271,15 @@ final class ChannelIngest {
                 || !ending[0].await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warn("Channel {}: its session did not end within {} s", channel.name(), timeout.toSeconds());
         }
-        events = null;
+        open = false;
+        CountDownLatch detached = new CountDownLatch(1);
+        lane.execute(() -> {
+            events = null;
+            pending.clear();
+            waitingEvents = 0;
+            detached.countDown();
+        });
+        detached.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private Map<String, Object> event(String name) {
@@ -243,14 +291,20 @@ final class ChannelIngest {
     }
 
     private void emit(Map<String, Object> event) {
-        Consumer<Map<String, Object>> route = events;
-        if (route == null) {
+        if (events != null) {
+            deliver(event);
+        } else if (open) {
+            pending.add(event); // the route is being replaced: the next one gets it
+            waitingEvents = pending.size();
+        } else {
             LOG.warn("Channel {}: the {} event of session {} found no route to take it", channel.name(),
                     event.get(StreamingHeaders.EVENT), event.get(StreamingHeaders.SESSION));
-            return;
         }
+    }
+
+    private void deliver(Map<String, Object> event) {
         try {
-            route.accept(event);
+            events.accept(event);
         } catch (RuntimeException e) {
             LOG.error("Channel {}: the {} event failed: {}", channel.name(), event.get(StreamingHeaders.EVENT),
                     e.toString(), e);

@@ -11,8 +11,9 @@ import org.apache.camel.support.DefaultConsumer;
 /**
  * Delivers a channel's session events to its route, each as a message whose headers say what happened
  * ({@code StreamingEvent}: {@code SessionStarted}, {@code PublisherLeft}, {@code PublisherReconnected},
- * {@code SessionEnded}). Publishers of the channel are taken while it runs; stopping it cuts them and ends the
- * session, whose last events still reach the route.
+ * {@code SessionEnded}). The sessions do not depend on it: when its route is stopped or replaced (a YAML file
+ * edited), publishers go on and events wait for the next consumer. Only when the application stops does stopping it
+ * cut the publishers and end the session, whose last events still reach the route.
  */
 public class IngestConsumer extends DefaultConsumer {
 
@@ -33,7 +34,11 @@ public class IngestConsumer extends DefaultConsumer {
 
     @Override
     protected void doStop() throws Exception {
-        channel.stop(STOP_TIMEOUT);
+        if (getEndpoint().getCamelContext().isStopping()) {
+            channel.stop(STOP_TIMEOUT);
+        } else {
+            channel.detach(STOP_TIMEOUT);
+        }
         super.doStop();
     }
 

@@ -1,5 +1,6 @@
 package io.livecamel.routes;
 
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -20,12 +21,14 @@ import io.livecamel.web.ListenersHealthCheck;
 import io.livecamel.web.MediaFiles;
 import io.livecamel.web.Observation;
 import io.livecamel.web.OriginHealthCheck;
+import io.livecamel.web.RouteFilesHealthCheck;
 import io.livecamel.web.ViewerPages;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -89,7 +92,17 @@ public class StreamingConfiguration implements CamelConfiguration {
         context.getRegistry().bind("cdn", cdn);
         context.getRegistry().bind("sessionEvent", new SessionEvent());
         context.addComponent(IngestComponent.SCHEME, ingest);
-        context.addStartupListener(new ChannelRoutes(settings));
+        ChannelRoutes channelRoutes = new ChannelRoutes(settings);
+        context.addStartupListener(channelRoutes);
+        OriginLanes lanes = new OriginLanes(channelRoutes::isLane);
+        context.addRoutePolicyFactory(lanes);
+        RouteWatcherReloadStrategy reload = context.hasService(RouteWatcherReloadStrategy.class);
+        if (reload != null) { // camel.main.routes-reload-enabled
+            LiveRouteFiles files = new LiveRouteFiles(context, lanes, channelRoutes);
+            files.remember(Path.of(reload.getFolder()), reload.getPattern());
+            reload.setResourceReload(files);
+            context.getRegistry().bind("routeFilesHealthCheck", new RouteFilesHealthCheck(files));
+        }
         new OriginCheck(s3, settings).startInBackground();
     }
 

@@ -158,6 +158,15 @@ public final class Publisher implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Ends the stream as a broadcaster pressing "Stop streaming" does: ffmpeg gets SIGINT, finishes what it is
+     * sending and closes the stream (deleteStream); returns its exit code (255 for the signal).
+     */
+    public int stop(Duration timeout) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+        return await(timeout);
+    }
+
     /** Cuts the connection at once, as a crashed encoder or a dropped network would. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();

@@ -1,0 +1,99 @@
+package io.livecamel.routes;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Route;
+import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.spi.RoutePolicyFactory;
+import org.apache.camel.support.RoutePolicySupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The channels' origin lanes can be held between two events: while routes they call are replaced (a YAML file
+ * edited), no event is half-way through them. A held lane finishes the event it is on; the next one waits at the
+ * lane's entrance, in order, and goes on when the lanes are let go.
+ */
+public final class OriginLanes implements RoutePolicyFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OriginLanes.class);
+    private static final long REPORT_EVERY_MILLIS = 10_000;
+
+    private final Predicate<String> isLane;
+    private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
+    private final Object gate = new Object();
+    private boolean held;
+
+    public OriginLanes(Predicate<String> isLane) {
+        this.isLane = isLane;
+    }
+
+    @Override
+    public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
+        if (!isLane.test(routeId)) {
+            return null;
+        }
+        AtomicInteger atEntrance = waiting.computeIfAbsent(routeId, id -> new AtomicInteger());
+        return new RoutePolicySupport() {
+            @Override
+            public void onExchangeBegin(Route lane, Exchange exchange) {
+                synchronized (gate) {
+                    atEntrance.incrementAndGet();
+                    try {
+                        while (held) {
+                            gate.wait();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        atEntrance.decrementAndGet();
+                    }
+                }
+            }
+        };
+    }
+
+    /** Holds every lane and returns once none is inside an event: each finishes the one it is on. */
+    public void hold(CamelContext context) throws InterruptedException {
+        synchronized (gate) {
+            held = true;
+        }
+        long reported = System.currentTimeMillis();
+        while (true) {
+            String busy = busyLane(context);
+            if (busy == null) {
+                return;
+            }
+            if (System.currentTimeMillis() - reported > REPORT_EVERY_MILLIS) {
+                LOG.info("Waiting for lane {} to finish its event before the routes are replaced (is the origin "
+                        + "answering?)", busy);
+                reported = System.currentTimeMillis();
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Lets the lanes go on, each with the event waiting at its entrance. */
+    public void release() {
+        synchronized (gate) {
+            held = false;
+            gate.notifyAll();
+        }
+    }
+
+    private String busyLane(CamelContext context) {
+        for (Map.Entry<String, AtomicInteger> lane : waiting.entrySet()) {
+            // an event waiting at the entrance counts as in flight, but has not started
+            if (context.getInflightRepository().size(lane.getKey()) > lane.getValue().get()) {
+                return lane.getKey();
+            }
+        }
+        return null;
+    }
+}
