@@ -165,6 +165,44 @@ class LiveEditingIT extends StreamingTestSupport {
         assertEquals(List.of(), httpFailures, "the HTTP side stopped answering during an edit");
     }
 
+    @Test
+    void eventsWaitForTheChannelRouteWhileItIsStoppedAndTheSessionGoesOn() throws Exception {
+        URI playlist = playlist("main");
+        Listeners.awaitListening(rtmpPort, Duration.ofSeconds(20));
+        context.getRouteController().stopRoute("main-ingest");
+        try (LogCapture log = LogCapture.open();
+             Publisher publisher = Publisher.start(rtmpPort, KEY, 600, work.resolve("logs"))) {
+            // let in and written to disk, but the lane has not been told of the session: nothing is published
+            Eventually.await("segments on local disk", Duration.ofSeconds(30),
+                    () -> localSegments().size() >= 2);
+            assertEquals(404, get(playlist).statusCode());
+            assertEquals(List.of(), log.containing("Channel main: live"));
+
+            NotifyBuilder ended = sessionEnded("main");
+            context.getRouteController().startRoute("main-ingest");
+            Eventually.await("the waiting SessionStarted delivered and the session published", Duration.ofSeconds(30),
+                    () -> lastListed(playlist).length() > 0);
+            assertEquals(1, log.containing("Channel main: live, session").size());
+            int exit = publisher.stop(Duration.ofSeconds(20));
+            assertTrue(exit == 0 || exit == 255, "the publisher was cut (exit " + exit + "):\n" + publisher.log());
+            assertTrue(ended.matches(30, TimeUnit.SECONDS), "the session did not end");
+            String text = get(playlist).body();
+            assertTrue(text.endsWith("#EXT-X-ENDLIST\n"), text);
+            assertFalse(text.contains("#EXT-X-DISCONTINUITY"), text);
+            for (String segment : OriginPoller.segments(text)) {
+                assertEquals(200, getBytes(playlist.resolve(segment)).statusCode(), segment);
+            }
+        }
+    }
+
+    private List<String> localSegments() {
+        try {
+            return filesIn(channelFolder("main")).stream().filter(name -> name.endsWith(".ts")).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     private void edit(String file, String old, String replacement) throws IOException {
         Path path = routes.resolve(file);
         String content = Files.readString(path);
