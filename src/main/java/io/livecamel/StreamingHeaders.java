@@ -1,24 +1,36 @@
 package io.livecamel;
 
+import org.apache.camel.spi.Metadata;
+
 /** Header names and event values of the messages that flow through a channel's routes. */
 public final class StreamingHeaders {
 
     /** The channel name (public). */
+    @Metadata(description = "The channel name (public).", javaType = "String")
     public static final String CHANNEL = "StreamingChannel";
     /** The publishing session id (it prefixes the session's segment names). */
+    @Metadata(description = "The session id; it prefixes the session's segment names.", javaType = "String")
     public static final String SESSION = "StreamingSession";
     /** What happened: one of the event values below. */
+    @Metadata(description = "What happened: SessionStarted, PublisherLeft, PublisherReconnected or SessionEnded.", javaType = "String")
     public static final String EVENT = "StreamingEvent";
     /** The publisher's connection number within the session (1, then 2 after a reconnect...). */
+    @Metadata(description = "The publisher's connection number within the session (1, then 2 after a reconnect...).", javaType = "Integer")
     public static final String CONNECTION = "StreamingConnection";
     /** On {@link #PUBLISHER_LEFT}: the exit code of the connection's ffmpeg. */
+    @Metadata(description = "On PublisherLeft: the exit code of the connection's ffmpeg.", javaType = "Integer")
     public static final String EXIT_CODE = "StreamingExitCode";
     /** On {@link #PUBLISHER_LEFT} and {@link #SESSION_ENDED}: why, in words. */
+    @Metadata(description = "On PublisherLeft and SessionEnded: why, in words.", javaType = "String")
     public static final String REASON = "StreamingReason";
     /** On {@link #SESSION_STARTED} and {@link #PUBLISHER_RECONNECTED}: the publisher's address and port. */
+    @Metadata(description = "On SessionStarted and PublisherReconnected: the publisher's address and port.", javaType = "String")
     public static final String REMOTE_ADDRESS = "StreamingRemoteAddress";
+    @Metadata(description = "On SessionStarted and PublisherReconnected: the video codec (h264, hevc) or none.", javaType = "String")
     public static final String VIDEO_CODEC = "StreamingVideoCodec";
+    @Metadata(description = "On SessionStarted and PublisherReconnected: the audio codec (aac, mp3) or none.", javaType = "String")
     public static final String AUDIO_CODEC = "StreamingAudioCodec";
+    @Metadata(description = "On SessionStarted and PublisherReconnected: the video's width x height, when known.", javaType = "String")
     public static final String RESOLUTION = "StreamingResolution";
     /** On {@link #SESSION_ENDED} once closed at the origin: segments, bytes, durationSeconds. */
     public static final String SUMMARY = "StreamingSummary";

@@ -46,9 +46,8 @@ final class ChannelIngest {
     /** Events that may wait for a route; past it, new publishers are refused (a route stopped for good). */
     static final int MAX_WAITING_EVENTS = 1000;
 
-    private final Channel channel;
+    private volatile Channel channel;
     private final IngestComponent component;
-    private final Duration grace;
     private final ExecutorService lane;
     /** Between the first route attached and {@link #stop}: publishers are let in. */
     private volatile boolean open;
@@ -68,11 +67,19 @@ final class ChannelIngest {
     private String lastReason;
     private CountDownLatch idle = new CountDownLatch(0);
 
-    ChannelIngest(Channel channel, IngestComponent component, Duration grace, ExecutorService lane) {
+    ChannelIngest(Channel channel, IngestComponent component, ExecutorService lane) {
         this.channel = channel;
         this.component = component;
-        this.grace = grace;
         this.lane = lane;
+    }
+
+    /** The channel's key and SRT port from now on (its route was edited): the next publishers use them. */
+    void configure(Channel changed) {
+        channel = changed;
+    }
+
+    private Duration grace() {
+        return Duration.ofMillis(Math.round(component.getReconnectGrace() * 1000));
     }
 
     String name() {
@@ -220,14 +227,14 @@ final class ChannelIngest {
         } else if (stopping) {
             endSession("the application stopped");
         } else {
-            graceTimeout = component.timer().schedule(() -> lane.execute(this::graceIsOver), grace.toMillis(),
+            graceTimeout = component.timer().schedule(() -> lane.execute(this::graceIsOver), grace().toMillis(),
                     TimeUnit.MILLISECONDS);
         }
     }
 
     private void graceIsOver() {
         if (live == null && waiting == null && session != null && !stopping) {
-            endSession("no publisher came back within " + seconds(grace) + " s (" + lastReason + ")");
+            endSession("no publisher came back within " + seconds(grace()) + " s (" + lastReason + ")");
         }
     }
 
@@ -312,7 +319,7 @@ final class ChannelIngest {
     }
 
     Path folder() {
-        return component.settings().mediaDir().resolve(channel.name());
+        return component.channelFolder(channel.name());
     }
 
     /**
@@ -328,8 +335,8 @@ final class ChannelIngest {
                 "-f", "flv", "-i", "pipe:0",
                 "-c", "copy",
                 "-f", "hls",
-                "-hls_time", String.format(Locale.ROOT, "%s", component.settings().hlsTime()),
-                "-hls_list_size", Integer.toString(component.settings().hlsListSize()),
+                "-hls_time", String.format(Locale.ROOT, "%s", component.getHlsTime()),
+                "-hls_list_size", Integer.toString(component.getHlsListSize()),
                 // temp_file: a segment appears under its name only when complete; no delete_segments: the
                 // origin deletes a local segment once it is uploaded and out of the window; append_list: a
                 // publisher that comes back continues the session's playlist after an #EXT-X-DISCONTINUITY

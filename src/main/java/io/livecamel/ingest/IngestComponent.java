@@ -1,9 +1,12 @@
 package io.livecamel.ingest;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -12,58 +15,113 @@ import io.livecamel.media.PublisherLink;
 import io.livecamel.rtmp.RtmpServer;
 import io.livecamel.settings.Channel;
 import io.livecamel.settings.InvalidSettingException;
-import io.livecamel.settings.StreamingSettings;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 
 /**
  * The {@code hls-ingest} component: one RTMP server (and RTMPS, when configured) for every channel, an SRT listener
- * per channel that has an SRT port, and each channel's sessions ({@link ChannelIngest}). {@code hls-ingest:<channel>}
- * is a consumer that receives a channel's session events. The stream key a publisher sends picks the channel; keys
- * are compared in constant time and are never in a URI or a log line.
+ * for each channel that has an SRT port, and each channel's sessions ({@link ChannelIngest}), whose publishers are
+ * written to HLS by ffmpeg. {@code hls-ingest:<channel>?publishKey=...} declares a channel and receives its session
+ * events. The stream key a publisher sends picks the channel; keys are compared in constant time and never logged.
  */
+@Component(IngestComponent.SCHEME)
 public class IngestComponent extends DefaultComponent {
 
     public static final String SCHEME = "hls-ingest";
 
-    private final StreamingSettings settings;
-    private final Ffmpeg ffmpeg;
+    @Metadata(defaultValue = "1935", description = "The TCP port of the RTMP server that takes every channel's "
+            + "publishers (rtmp://host:port/live/<stream key>).")
+    private int rtmpPort = 1935;
+    @Metadata(description = "The TCP port of the RTMPS server (RTMP over TLS); none when not set.")
+    private int rtmpsPort;
+    @Metadata(description = "The RTMPS server's certificate chain, a PEM file.")
+    private String rtmpsCertificate;
+    @Metadata(description = "The RTMPS server's private key, a PEM PKCS#8 file.", secret = true)
+    private String rtmpsPrivateKey;
+    @Metadata(description = "The ffmpeg executable to run; by default the static build bundled in the jar.")
+    private String ffmpegPath;
+    @Metadata(defaultValue = "./media", description = "The folder ffmpeg writes each channel's HLS into, one "
+            + "sub-folder per channel.")
+    private String mediaDir = "./media";
+    @Metadata(defaultValue = "1", description = "The target length of a segment in seconds; ffmpeg cuts at the "
+            + "first keyframe after it.")
+    private double hlsTime = 1;
+    @Metadata(defaultValue = "100", description = "How many segments the live playlist lists.")
+    private int hlsListSize = 100;
+    @Metadata(defaultValue = "15", description = "Seconds a session waits for its publisher to come back before it "
+            + "ends.")
+    private double reconnectGrace = 15;
+
     private final ListenerStates states = new ListenerStates();
-    private final Map<String, ChannelIngest> channels = new LinkedHashMap<>();
-    private final Map<String, SrtListener> srtListeners = new LinkedHashMap<>();
+    private final Map<String, ChannelIngest> channels = new ConcurrentHashMap<>();
+    private final Map<String, SrtListener> srtListeners = new ConcurrentHashMap<>();
+    private volatile Ffmpeg ffmpeg;
     private ExecutorService threads;
     private ScheduledExecutorService timer;
     private RtmpServer server;
     private ServerBinding rtmp;
     private ServerBinding rtmps;
 
-    public IngestComponent(StreamingSettings settings, Ffmpeg ffmpeg) {
-        this.settings = settings;
-        this.ffmpeg = ffmpeg;
+    public IngestComponent() {
     }
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters)
             throws Exception {
-        ChannelIngest channel = channels.get(remaining);
-        if (channel == null) {
-            throw new InvalidSettingException("No channel '" + remaining + "' is configured");
-        }
-        IngestEndpoint endpoint = new IngestEndpoint(uri, this, channel);
+        IngestEndpoint endpoint = new IngestEndpoint(uri, this);
+        endpoint.setChannel(remaining);
         setProperties(endpoint, parameters);
+        endpoint.setChannelIngest(declare(endpoint));
         return endpoint;
     }
 
-    @Override
-    protected void doInit() throws Exception {
-        super.doInit();
-        for (Channel channel : settings.channels()) {
-            channels.put(channel.name(), new ChannelIngest(channel, this, settings.reconnectGrace(),
-                    getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this,
-                            "ingest-" + channel.name())));
+    /**
+     * The channel an endpoint declares, made the first time and given the endpoint's key (a route edited with a new
+     * key changes the key for the next publishers).
+     */
+    private synchronized ChannelIngest declare(IngestEndpoint endpoint) {
+        String name = endpoint.getChannel();
+        if (name == null || !Channel.isValidName(name)) {
+            throw new InvalidSettingException("Invalid channel name '" + name + "' in " + SCHEME + ":" + name
+                    + ": a channel name appears in viewer URLs, so it is 1 to 63 lower-case letters, digits and "
+                    + "'-', starting with a letter or a digit");
         }
+        String key = endpoint.getPublishKey();
+        if (key == null || key.isEmpty()) {
+            throw new InvalidSettingException(SCHEME + ":" + name + " needs publishKey, the channel's secret "
+                    + "stream key");
+        }
+        OptionalInt srtPort = endpoint.getSrtPort() > 0 ? OptionalInt.of(endpoint.getSrtPort()) : OptionalInt.empty();
+        Channel channel = new Channel(name, key, srtPort, false);
+        for (ChannelIngest other : channels.values()) {
+            if (!other.name().equals(name) && other.channel().key().equals(key)) {
+                throw new InvalidSettingException("Channels " + other.name() + " and " + name + " have the same "
+                        + "stream key: the key picks the channel, so each channel needs its own");
+            }
+            if (!other.name().equals(name) && srtPort.isPresent()
+                    && other.channel().srtPort().equals(srtPort)) {
+                throw new InvalidSettingException("SRT port " + srtPort.getAsInt() + " is set for both channel "
+                        + other.name() + " and channel " + name + ": give each channel an SRT port of its own");
+            }
+        }
+        if (srtPort.isPresent()) {
+            srtUnsupported().ifPresent(reason -> {
+                throw new InvalidSettingException("The SRT port of channel " + name + " " + reason);
+            });
+        }
+        ChannelIngest existing = channels.get(name);
+        if (existing != null) {
+            existing.configure(channel);
+            return existing;
+        }
+        ChannelIngest created = new ChannelIngest(channel, this, getCamelContext().getExecutorServiceManager()
+                .newSingleThreadExecutor(this, "ingest-" + name));
+        channels.put(name, created);
+        return created;
     }
 
     @Override
@@ -72,29 +130,25 @@ public class IngestComponent extends DefaultComponent {
         threads = getCamelContext().getExecutorServiceManager().newCachedThreadPool(this, "ingest-ffmpeg");
         timer = getCamelContext().getExecutorServiceManager().newScheduledThreadPool(this, "ingest-timer", 1);
         SslContext tls = null;
-        if (settings.rtmpsPort().isPresent()) {
+        if (rtmpsPort > 0) {
+            if (rtmpsCertificate == null || rtmpsPrivateKey == null) {
+                throw new InvalidSettingException("The RTMPS port is set, but RTMPS also needs a certificate and a "
+                        + "private key (PEM files)");
+            }
             try {
-                tls = SslContextBuilder.forServer(settings.rtmpsCertificate().orElseThrow().toFile(),
-                        settings.rtmpsPrivateKey().orElseThrow().toFile()).build();
+                tls = SslContextBuilder.forServer(Path.of(rtmpsCertificate).toFile(),
+                        Path.of(rtmpsPrivateKey).toFile()).build();
             } catch (Exception e) {
-                throw new InvalidSettingException("streaming.rtmps.certificate and streaming.rtmps.private-key "
-                        + "cannot be used (a PEM certificate chain and a PEM PKCS#8 private key are needed): "
-                        + e.getMessage());
+                throw new InvalidSettingException("The RTMPS certificate and private key cannot be used (a PEM "
+                        + "certificate chain and a PEM PKCS#8 private key are needed): " + e.getMessage());
             }
         }
         server = new RtmpServer(this::admit);
-        rtmp = new ServerBinding(server, "rtmp", settings.rtmpPort(), null, states, timer);
+        rtmp = new ServerBinding(server, "rtmp", rtmpPort, null, states, timer);
         rtmp.start();
         if (tls != null) {
-            rtmps = new ServerBinding(server, "rtmps", settings.rtmpsPort().getAsInt(), tls, states, timer);
+            rtmps = new ServerBinding(server, "rtmps", rtmpsPort, tls, states, timer);
             rtmps.start();
-        }
-        for (ChannelIngest channel : channels.values()) {
-            if (channel.channel().srtPort().isPresent()) {
-                SrtListener listener = new SrtListener(channel, this);
-                srtListeners.put(channel.name(), listener);
-                listener.start();
-            }
         }
     }
 
@@ -116,6 +170,25 @@ public class IngestComponent extends DefaultComponent {
         getCamelContext().getExecutorServiceManager().shutdownNow(timer);
         getCamelContext().getExecutorServiceManager().shutdownNow(threads);
         super.doStop();
+    }
+
+    /** Why this component's ffmpeg cannot take SRT publishers, if it cannot. */
+    public Optional<String> srtUnsupported() {
+        return ffmpeg().bundled() ? Optional.of("needs an ffmpeg with a working SRT listener: the bundled static "
+                + "ffmpeg " + ffmpeg().version() + " crashes when an SRT publisher connects. Set "
+                + "streaming.ffmpeg.path (the component's ffmpegPath) to another ffmpeg (Debian's: apt-get install "
+                + "ffmpeg, then /usr/bin/ffmpeg)") : Optional.empty();
+    }
+
+    /** The channel's SRT listener, when it has an SRT port: started with its first consumer. */
+    void startSrt(ChannelIngest channel) {
+        if (channel.channel().srtPort().isPresent()) {
+            srtListeners.computeIfAbsent(channel.name(), name -> {
+                SrtListener listener = new SrtListener(channel, this);
+                listener.start();
+                return listener;
+            });
+        }
     }
 
     /** A publisher names a stream key: the channel whose key it is, compared in constant time with every key. */
@@ -141,12 +214,22 @@ public class IngestComponent extends DefaultComponent {
         return server == null ? 0 : server.connections();
     }
 
-    StreamingSettings settings() {
-        return settings;
+    /** The ffmpeg this component runs, found the first time it is needed. */
+    public Ffmpeg ffmpeg() {
+        Ffmpeg found = ffmpeg;
+        if (found == null) {
+            synchronized (this) {
+                if (ffmpeg == null) {
+                    ffmpeg = Ffmpeg.locate(Optional.ofNullable(ffmpegPath));
+                }
+                found = ffmpeg;
+            }
+        }
+        return found;
     }
 
-    Ffmpeg ffmpeg() {
-        return ffmpeg;
+    Path channelFolder(String channel) {
+        return Path.of(mediaDir).resolve(channel);
     }
 
     ExecutorService threads() {
@@ -155,5 +238,77 @@ public class IngestComponent extends DefaultComponent {
 
     ScheduledExecutorService timer() {
         return timer;
+    }
+
+    public int getRtmpPort() {
+        return rtmpPort;
+    }
+
+    public void setRtmpPort(int rtmpPort) {
+        this.rtmpPort = rtmpPort;
+    }
+
+    public int getRtmpsPort() {
+        return rtmpsPort;
+    }
+
+    public void setRtmpsPort(int rtmpsPort) {
+        this.rtmpsPort = rtmpsPort;
+    }
+
+    public String getRtmpsCertificate() {
+        return rtmpsCertificate;
+    }
+
+    public void setRtmpsCertificate(String rtmpsCertificate) {
+        this.rtmpsCertificate = rtmpsCertificate;
+    }
+
+    public String getRtmpsPrivateKey() {
+        return rtmpsPrivateKey;
+    }
+
+    public void setRtmpsPrivateKey(String rtmpsPrivateKey) {
+        this.rtmpsPrivateKey = rtmpsPrivateKey;
+    }
+
+    public String getFfmpegPath() {
+        return ffmpegPath;
+    }
+
+    public void setFfmpegPath(String ffmpegPath) {
+        this.ffmpegPath = ffmpegPath;
+    }
+
+    public String getMediaDir() {
+        return mediaDir;
+    }
+
+    public void setMediaDir(String mediaDir) {
+        this.mediaDir = mediaDir;
+    }
+
+    public double getHlsTime() {
+        return hlsTime;
+    }
+
+    public void setHlsTime(double hlsTime) {
+        this.hlsTime = hlsTime;
+    }
+
+    public int getHlsListSize() {
+        return hlsListSize;
+    }
+
+    public void setHlsListSize(int hlsListSize) {
+        this.hlsListSize = hlsListSize;
+    }
+
+    public double getReconnectGrace() {
+        return reconnectGrace;
+    }
+
+    public void setReconnectGrace(double reconnectGrace) {
+        this.reconnectGrace = reconnectGrace;
     }
 }

@@ -21,6 +21,11 @@ public class IngestConsumer extends DefaultConsumer {
 
     private final ChannelIngest channel;
 
+    @Override
+    public IngestEndpoint getEndpoint() {
+        return (IngestEndpoint) super.getEndpoint();
+    }
+
     IngestConsumer(IngestEndpoint endpoint, Processor processor, ChannelIngest channel) {
         super(endpoint, processor);
         this.channel = channel;
@@ -29,6 +34,7 @@ public class IngestConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        getEndpoint().getComponent().startSrt(channel);
         channel.attach(this::deliver);
     }
 

@@ -3,6 +3,10 @@ package io.livecamel.ingest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.livecamel.media.Admission;
 import io.livecamel.media.FlvReader;
@@ -44,7 +48,7 @@ final class SrtListener {
     private final Object lock = new Object();
     private volatile boolean stopped;
     private Process process;
-    private Thread supervisor;
+    private Future<?> supervisor;
 
     SrtListener(ChannelIngest channel, IngestComponent component) {
         this.channel = channel;
@@ -53,9 +57,7 @@ final class SrtListener {
     }
 
     void start() {
-        supervisor = new Thread(this::superviseUntilStopped, "ingest-srt-" + channel.name());
-        supervisor.setDaemon(true);
-        supervisor.start();
+        supervisor = component.threads().submit(this::superviseUntilStopped);
     }
 
     void stop() throws InterruptedException {
@@ -66,7 +68,11 @@ final class SrtListener {
             }
             lock.notifyAll();
         }
-        supervisor.join(15_000);
+        try {
+            supervisor.get(15, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Channel {}: the SRT listener did not stop cleanly: {}", channel.name(), e.toString());
+        }
         component.states().remove(name);
     }
 
@@ -128,9 +134,7 @@ final class SrtListener {
         }
         component.states().set(name, ListenerStates.LISTENING, "SRT port " + port);
         OutputTail tail = new OutputTail("Channel " + channel.name() + " SRT ffmpeg", channel.channel()::redact);
-        Thread log = new Thread(() -> tail.read(listener.getErrorStream()), "ingest-srt-log-" + channel.name());
-        log.setDaemon(true);
-        log.start();
+        Future<?> log = component.threads().submit(() -> tail.read(listener.getErrorStream()));
         SrtLink link = new SrtLink(listener);
         MediaSink sink = null;
         boolean streamed = false;
@@ -159,9 +163,11 @@ final class SrtListener {
             listener.destroy();
             try {
                 listener.waitFor();
-                log.join(5_000);
+                log.get(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("Channel {}: the SRT listener's log ended badly: {}", channel.name(), e.toString());
             }
             synchronized (lock) {
                 process = null;

@@ -84,7 +84,17 @@ public final class ChannelRoutes implements ExtendedStartupListener {
             return Map.of("channel", channel.name(),
                     "folder", settings.mediaDir().resolve(channel.name()).toAbsolutePath().toString());
         }
+        if (INGEST.equals(template)) {
+            // the key as a placeholder: its value is never part of a route definition
+            return Map.of("channel", channel.name(), "key", "{{" + keyProperty(channel) + "}}",
+                    "srtPort", Integer.toString(channel.srtPort().orElse(0)));
+        }
         return Map.of("channel", channel.name());
+    }
+
+    /** The property that holds a channel's stream key. */
+    static String keyProperty(Channel channel) {
+        return "streaming.channels." + channel.name() + ".key";
     }
 
     private static String routeId(Channel channel, String template) {

@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.Set;
 
 import io.livecamel.cdn.CdnInvalidation;
-import io.livecamel.ingest.Ffmpeg;
 import io.livecamel.ingest.IngestComponent;
 import io.livecamel.origin.EmbeddedOrigin;
 import io.livecamel.origin.Origin;
@@ -46,16 +45,20 @@ public class StreamingConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         StreamingSettings settings = StreamingSettings.read(context.getPropertiesComponent()::resolveProperty,
                 propertyNames(context.getPropertiesComponent()));
-        Ffmpeg ffmpeg = Ffmpeg.locate(settings.ffmpegPath());
+        IngestComponent ingest = ingestComponent(settings);
         for (Channel channel : settings.channels()) {
-            if (channel.srtPort().isPresent() && ffmpeg.bundled()) {
-                throw new InvalidSettingException("streaming.channels." + channel.name() + ".srt-port needs an "
-                        + "ffmpeg with a working SRT listener: the bundled static ffmpeg " + ffmpeg.version()
-                        + " crashes when an SRT publisher connects. Set streaming.ffmpeg.path to another ffmpeg "
-                        + "(Debian's: apt-get install ffmpeg, then /usr/bin/ffmpeg)");
+            if (channel.srtPort().isPresent()) {
+                String name = channel.name();
+                ingest.srtUnsupported().ifPresent(reason -> {
+                    throw new InvalidSettingException("streaming.channels." + name + ".srt-port " + reason);
+                });
+            }
+            if (channel.generatedKey()) { // the routes read every key as a property; a made-up one is added
+                context.getPropertiesComponent().addOverrideProperty(ChannelRoutes.keyProperty(channel),
+                        channel.key());
             }
         }
-        LOG.info("Using ffmpeg {} ({})", ffmpeg.version(), ffmpeg.executable());
+        LOG.info("Using ffmpeg {} ({})", ingest.ffmpeg().version(), ingest.ffmpeg().executable());
 
         S3Client s3;
         if (settings.s3Embedded()) {
@@ -74,7 +77,6 @@ public class StreamingConfiguration implements CamelConfiguration {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         OriginMetrics metrics = new OriginMetrics(meters);
         Origin origin = new Origin(settings, metrics);
-        IngestComponent ingest = new IngestComponent(settings, ffmpeg);
 
         context.getRegistry().bind("streamingSettings", settings);
         context.getRegistry().bind("s3Client", s3);
@@ -104,6 +106,21 @@ public class StreamingConfiguration implements CamelConfiguration {
             context.getRegistry().bind("routeFilesHealthCheck", new RouteFilesHealthCheck(files));
         }
         new OriginCheck(s3, settings).startInBackground();
+    }
+
+    /** The {@code hls-ingest} component with the application's settings. */
+    static IngestComponent ingestComponent(StreamingSettings settings) {
+        IngestComponent ingest = new IngestComponent();
+        ingest.setRtmpPort(settings.rtmpPort());
+        settings.rtmpsPort().ifPresent(ingest::setRtmpsPort);
+        settings.rtmpsCertificate().ifPresent(file -> ingest.setRtmpsCertificate(file.toString()));
+        settings.rtmpsPrivateKey().ifPresent(file -> ingest.setRtmpsPrivateKey(file.toString()));
+        settings.ffmpegPath().ifPresent(ingest::setFfmpegPath);
+        ingest.setMediaDir(settings.mediaDir().toString());
+        ingest.setHlsTime(settings.hlsTime());
+        ingest.setHlsListSize(settings.hlsListSize());
+        ingest.setReconnectGrace(settings.reconnectGrace().toMillis() / 1000.0);
+        return ingest;
     }
 
     /**

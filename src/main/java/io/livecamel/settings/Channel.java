@@ -29,6 +29,11 @@ public final class Channel {
         this.generatedKey = generatedKey;
     }
 
+    /** Whether a text can be a channel name: it appears in viewer URLs and object keys. */
+    public static boolean isValidName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
     public String name() {
         return name;
     }
