@@ -91,17 +91,17 @@ class LiveEditingIT extends StreamingTestSupport {
             Eventually.await("a segment with the new header at the origin", APPLIED,
                     () -> "inline".equals(header(lastListedSegment(playlist), "Content-Disposition")));
 
-            // 3. the channel templates: every channel route is made again
-            List<Route> channelRoutes = List.of(context.getRoute("main-ingest"), context.getRoute("main-watch"),
-                    context.getRoute("main-origin"));
-            edit("channel.camel.yaml", "              constant: \"{{channel}}\"\n",
-                    "              constant: \"{{channel}}\"\n"
-                    + "          - setHeader:\n"
-                    + "              name: WatchedBy\n"
-                    + "              constant: \"edited template\"\n");
-            for (Route route : channelRoutes) {
-                awaitReplaced(route);
-            }
+            // 3. the channel template: every channel's route is made again, its events wait meanwhile
+            Route channelRoute = context.getRoute("live-main");
+            edit("channel.camel.yaml", "                    - to: direct:upload-pending\n",
+                    "                    - setHeader:\n"
+                    + "                        name: EditedTemplate\n"
+                    + "                        constant: \"yes\"\n"
+                    + "                    - to: direct:upload-pending\n");
+            awaitReplaced(channelRoute);
+            String listedAtTemplate = lastListed(playlist);
+            Eventually.await("a segment uploaded by the new channel route", APPLIED,
+                    () -> !lastListed(playlist).equals(listedAtTemplate));
 
             // 4. a YAML error: reported, health DOWN, the routes that ran go on; the fix applies
             String sessions = Files.readString(routes.resolve("sessions.camel.yaml"));
@@ -169,7 +169,7 @@ class LiveEditingIT extends StreamingTestSupport {
     void eventsWaitForTheChannelRouteWhileItIsStoppedAndTheSessionGoesOn() throws Exception {
         URI playlist = playlist("main");
         Listeners.awaitListening(rtmpPort, Duration.ofSeconds(20));
-        context.getRouteController().stopRoute("main-ingest");
+        context.getRouteController().stopRoute("live-main");
         try (LogCapture log = LogCapture.open();
              Publisher publisher = Publisher.start(rtmpPort, KEY, 600, work.resolve("logs"))) {
             // let in and written to disk, but the lane has not been told of the session: nothing is published
@@ -179,7 +179,7 @@ class LiveEditingIT extends StreamingTestSupport {
             assertEquals(List.of(), log.containing("Channel main: live"));
 
             NotifyBuilder ended = sessionEnded("main");
-            context.getRouteController().startRoute("main-ingest");
+            context.getRouteController().startRoute("live-main");
             Eventually.await("the waiting SessionStarted delivered and the session published", Duration.ofSeconds(30),
                     () -> lastListed(playlist).length() > 0);
             assertEquals(1, log.containing("Channel main: live, session").size());

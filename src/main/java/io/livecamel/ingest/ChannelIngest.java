@@ -5,23 +5,25 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import io.livecamel.StreamingHeaders;
 import io.livecamel.media.Admission;
 import io.livecamel.media.PublisherLink;
 import io.livecamel.origin.Session;
 import io.livecamel.settings.Channel;
+import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,31 +34,35 @@ import org.slf4j.LoggerFactory;
  * over: the first is cut, its ffmpeg finishes, and the session goes on with the newer connection (OBS reconnecting
  * over a half-dead TCP connection is never locked out).
  *
- * <p>What happens is told as events ({@code SessionStarted}, {@code PublisherLeft}, {@code PublisherReconnected},
- * {@code SessionEnded}, as message headers) to whoever is attached, the channel's ingest route. Every change of
- * state runs on the channel's own thread, in order, so events never overtake each other and no lock is needed.
+ * <p>What happens is queued as events, in order, for the channel's route ({@link IngestConsumer}): {@code
+ * SessionStarted}, {@code SegmentFinished}, {@code PlaylistChanged}, {@code PublisherLeft}, {@code
+ * PublisherReconnected}, {@code SessionEnded}. Every change of session state runs on the channel's own thread, so
+ * events never overtake each other and no lock is needed; the route takes them on a thread of its own, so a slow
+ * origin never holds up a publisher. A finished segment or a new playlist is one event however many files came
+ * before the route took it: the route uploads whatever is finished when it does.
  *
  * <p>Sessions live outside the route's lifecycle: while the route is replaced (a YAML file edited), or stopped,
- * publishers go on, new ones are let in and events wait, in order, for the next route to attach. Only {@link #stop}
- * (the application stopping) ends them.
+ * publishers go on, new ones are let in and events wait for the next route. Only {@link #stop} (the application
+ * stopping) ends them.
  */
 final class ChannelIngest {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelIngest.class);
-    /** Events that may wait for a route; past it, new publishers are refused (a route stopped for good). */
+    /** Events that may wait for the route; past it, new publishers are refused (a route stopped for good). */
     static final int MAX_WAITING_EVENTS = 1000;
 
     private volatile Channel channel;
     private final IngestComponent component;
     private final ExecutorService lane;
-    /** Between the first route attached and {@link #stop}: publishers are let in. */
+    /** Between the first route started and {@link #stop}: publishers are let in. */
     private volatile boolean open;
-    /** Events waiting for a route, as many (lane only, read anywhere). */
-    private volatile int waitingEvents;
+    private final BlockingQueue<Map<String, Object>> events = new LinkedBlockingQueue<>();
+    /** The file events (event and session) queued and not yet taken: a new file adds nothing to them. */
+    private final Set<String> fileEventsQueued = ConcurrentHashMap.newKeySet();
+    /** The session now, for the file events (written on the lane). */
+    private volatile String currentSession;
 
     // on the lane only
-    private Consumer<Map<String, Object>> events;
-    private final Queue<Map<String, Object>> pending = new ArrayDeque<>();
     private String session;
     private int connection;
     private boolean sessionStarted;
@@ -90,32 +96,52 @@ final class ChannelIngest {
         return channel;
     }
 
-    /** The route that gets the events from now on, first those that waited for it. */
-    void attach(Consumer<Map<String, Object>> route) {
-        lane.execute(() -> {
-            stopping = false;
-            events = route;
-            while (!pending.isEmpty()) {
-                deliver(pending.poll());
-            }
-            waitingEvents = 0;
-        });
+    /** A route takes the channel's events: publishers are let in from now on. */
+    void open() {
+        lane.execute(() -> stopping = false);
         open = true;
     }
 
+    /** The next event for the route, waiting up to {@code timeout} for one; {@code null} if none came. */
+    Map<String, Object> nextEvent(long timeout, TimeUnit unit) throws InterruptedException {
+        Map<String, Object> event = events.poll(timeout, unit);
+        if (event != null && event.containsKey(Exchange.FILE_NAME)) {
+            fileEventsQueued.remove(event.get(StreamingHeaders.EVENT) + "/" + event.get(StreamingHeaders.SESSION));
+        }
+        return event;
+    }
+
+    /** Events not yet taken by the route. */
+    int waitingEvents() {
+        return events.size();
+    }
+
     /**
-     * The route goes (it is being replaced, or stopped): sessions and publishers go on, and events wait for the next
-     * route. Returns once no event is being delivered to the old one, or after {@code timeout}.
+     * A file ffmpeg finished in the channel's folder (a segment, or the playlist replaced); {@code null} when the
+     * operating system lost count (then both, for the session now).
      */
-    void detach(Duration timeout) throws InterruptedException {
-        CountDownLatch detached = new CountDownLatch(1);
-        lane.execute(() -> {
-            events = null;
-            detached.countDown();
-        });
-        if (!detached.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            LOG.warn("Channel {}: its route did not let go of an event within {} s", channel.name(),
-                    timeout.toSeconds());
+    void fileFinished(String fileName) {
+        if (fileName == null) {
+            String now = currentSession;
+            if (now != null) {
+                fileEvent(StreamingHeaders.SEGMENT_FINISHED, now, "");
+                fileEvent(StreamingHeaders.PLAYLIST_CHANGED, now, "");
+            }
+        } else if (fileName.endsWith(".ts") && Session.isSegment(fileName)) {
+            fileEvent(StreamingHeaders.SEGMENT_FINISHED, Session.ofSegment(fileName), fileName);
+        } else if (fileName.endsWith(".m3u8")) {
+            fileEvent(StreamingHeaders.PLAYLIST_CHANGED, Session.ofPlaylist(fileName), fileName);
+        }
+    }
+
+    private void fileEvent(String name, String ofSession, String fileName) {
+        if (fileEventsQueued.add(name + "/" + ofSession)) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put(StreamingHeaders.CHANNEL, channel.name());
+            event.put(StreamingHeaders.SESSION, ofSession);
+            event.put(StreamingHeaders.EVENT, name);
+            event.put(Exchange.FILE_NAME, fileName);
+            events.add(event);
         }
     }
 
@@ -124,9 +150,9 @@ final class ChannelIngest {
         if (!open) {
             return Admission.refused(channel.name(), "channel " + channel.name() + " is not running");
         }
-        if (waitingEvents >= MAX_WAITING_EVENTS) {
+        if (events.size() >= MAX_WAITING_EVENTS) {
             return Admission.refused(channel.name(), "channel " + channel.name() + " has had no route to take its "
-                    + "events for too long (" + waitingEvents + " wait)");
+                    + "events for too long (" + events.size() + " wait)");
         }
         return Admission.admitted(channel.name(), new PublisherFeed(this, link, protocol,
                 component.ffmpeg().readsEnhancedHevc()));
@@ -154,6 +180,7 @@ final class ChannelIngest {
     private void start(PublisherFeed feed) {
         if (session == null) {
             session = Session.newId();
+            currentSession = session;
             connection = 0;
             sessionStarted = false;
             idle = new CountDownLatch(1);
@@ -166,6 +193,7 @@ final class ChannelIngest {
         HlsWriter writer;
         try {
             Files.createDirectories(folder());
+            component.folders().watch(folder(), this::fileFinished);
             writer = HlsWriter.start(channel.name(), command(session, number), feed.link(), component.threads(),
                     component.timer(), code -> lane.execute(() -> ended(feed, code)));
         } catch (IOException e) {
@@ -249,6 +277,7 @@ final class ChannelIngest {
             emit(event);
         }
         session = null;
+        currentSession = null;
         sessionStarted = false;
         idle.countDown();
     }
@@ -279,14 +308,6 @@ final class ChannelIngest {
             LOG.warn("Channel {}: its session did not end within {} s", channel.name(), timeout.toSeconds());
         }
         open = false;
-        CountDownLatch detached = new CountDownLatch(1);
-        lane.execute(() -> {
-            events = null;
-            pending.clear();
-            waitingEvents = 0;
-            detached.countDown();
-        });
-        detached.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private Map<String, Object> event(String name) {
@@ -298,24 +319,7 @@ final class ChannelIngest {
     }
 
     private void emit(Map<String, Object> event) {
-        if (events != null) {
-            deliver(event);
-        } else if (open) {
-            pending.add(event); // the route is being replaced: the next one gets it
-            waitingEvents = pending.size();
-        } else {
-            LOG.warn("Channel {}: the {} event of session {} found no route to take it", channel.name(),
-                    event.get(StreamingHeaders.EVENT), event.get(StreamingHeaders.SESSION));
-        }
-    }
-
-    private void deliver(Map<String, Object> event) {
-        try {
-            events.accept(event);
-        } catch (RuntimeException e) {
-            LOG.error("Channel {}: the {} event failed: {}", channel.name(), event.get(StreamingHeaders.EVENT),
-                    e.toString(), e);
-        }
+        events.add(event);
     }
 
     Path folder() {

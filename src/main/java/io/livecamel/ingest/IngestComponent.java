@@ -62,6 +62,7 @@ public class IngestComponent extends DefaultComponent {
     private volatile Ffmpeg ffmpeg;
     private ExecutorService threads;
     private ScheduledExecutorService timer;
+    private FolderWatch folders;
     private RtmpServer server;
     private ServerBinding rtmp;
     private ServerBinding rtmps;
@@ -129,6 +130,7 @@ public class IngestComponent extends DefaultComponent {
         super.doStart();
         threads = getCamelContext().getExecutorServiceManager().newCachedThreadPool(this, "ingest-ffmpeg");
         timer = getCamelContext().getExecutorServiceManager().newScheduledThreadPool(this, "ingest-timer", 1);
+        folders = new FolderWatch(threads);
         SslContext tls = null;
         if (rtmpsPort > 0) {
             if (rtmpsCertificate == null || rtmpsPrivateKey == null) {
@@ -166,6 +168,9 @@ public class IngestComponent extends DefaultComponent {
         }
         if (server != null) {
             server.close();
+        }
+        if (folders != null) {
+            folders.close();
         }
         getCamelContext().getExecutorServiceManager().shutdownNow(timer);
         getCamelContext().getExecutorServiceManager().shutdownNow(threads);
@@ -230,6 +235,10 @@ public class IngestComponent extends DefaultComponent {
 
     Path channelFolder(String channel) {
         return Path.of(mediaDir).resolve(channel);
+    }
+
+    FolderWatch folders() {
+        return folders;
     }
 
     ExecutorService threads() {

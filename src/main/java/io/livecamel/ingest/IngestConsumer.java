@@ -2,29 +2,35 @@ package io.livecamel.ingest;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.livecamel.StreamingHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Delivers a channel's session events to its route, each as a message whose headers say what happened
- * ({@code StreamingEvent}: {@code SessionStarted}, {@code PublisherLeft}, {@code PublisherReconnected},
- * {@code SessionEnded}). The sessions do not depend on it: when its route is stopped or replaced (a YAML file
- * edited), publishers go on and events wait for the next consumer. Only when the application stops does stopping it
- * cut the publishers and end the session, whose last events still reach the route.
+ * Hands a channel's events to its route, one at a time and in order, on a thread of its own (the channel's lane):
+ * each is a message whose headers say what happened ({@code StreamingEvent}: {@code SessionStarted}, {@code
+ * SegmentFinished}, {@code PlaylistChanged}, {@code PublisherLeft}, {@code PublisherReconnected}, {@code
+ * SessionEnded}). The sessions do not depend on it: when its route is stopped or replaced (a YAML file edited), the
+ * event in hand is finished and the others wait for the next consumer. Only when the application stops does
+ * stopping it cut the publishers and end the session, whose last events still go through the route.
  */
 public class IngestConsumer extends DefaultConsumer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(IngestConsumer.class);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    private static final long POLL_MILLIS = 100;
 
     private final ChannelIngest channel;
-
-    @Override
-    public IngestEndpoint getEndpoint() {
-        return (IngestEndpoint) super.getEndpoint();
-    }
+    private ExecutorService lane;
+    private volatile boolean running;
+    private CountDownLatch stopped;
 
     IngestConsumer(IngestEndpoint endpoint, Processor processor, ChannelIngest channel) {
         super(endpoint, processor);
@@ -32,20 +38,63 @@ public class IngestConsumer extends DefaultConsumer {
     }
 
     @Override
+    public IngestEndpoint getEndpoint() {
+        return (IngestEndpoint) super.getEndpoint();
+    }
+
+    @Override
     protected void doStart() throws Exception {
         super.doStart();
         getEndpoint().getComponent().startSrt(channel);
-        channel.attach(this::deliver);
+        running = true;
+        stopped = new CountDownLatch(1);
+        lane = getEndpoint().getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this,
+                "hls-ingest-" + channel.name());
+        lane.execute(this::takeEvents);
+        channel.open();
     }
 
     @Override
     protected void doStop() throws Exception {
         if (getEndpoint().getCamelContext().isStopping()) {
             channel.stop(STOP_TIMEOUT);
-        } else {
-            channel.detach(STOP_TIMEOUT);
+            awaitDrained();
         }
+        running = false;
+        if (!stopped.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("Channel {}: its route did not finish an event within {} s", channel.name(),
+                    STOP_TIMEOUT.toSeconds());
+        }
+        getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(lane);
         super.doStop();
+    }
+
+    /** The session's last events go through the route before it stops. */
+    private void awaitDrained() throws InterruptedException {
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        while (channel.waitingEvents() > 0) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("Channel {}: {} events were still waiting for its route when the application stopped",
+                        channel.name(), channel.waitingEvents());
+                return;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+
+    private void takeEvents() {
+        try {
+            while (running) {
+                Map<String, Object> event = channel.nextEvent(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (event != null) {
+                    deliver(event);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopped.countDown();
+        }
     }
 
     private void deliver(Map<String, Object> headers) {

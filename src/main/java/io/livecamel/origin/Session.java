@@ -78,6 +78,11 @@ public final class Session {
         return fileName.substring(0, fileName.length() - ".m3u8".length());
     }
 
+    /** True for the name of a finished segment (not a temporary file). */
+    public static boolean isSegment(String fileName) {
+        return SEGMENT.matcher(fileName).matches();
+    }
+
     public static boolean isSegmentOf(String fileName, String session) {
         Matcher matcher = SEGMENT.matcher(fileName);
         return matcher.matches() && matcher.group(1).equals(session);

@@ -3,12 +3,13 @@ package io.livecamel.routes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
+import io.livecamel.ingest.IngestComponent;
 import org.apache.camel.Route;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
 import org.apache.camel.support.RoutePolicySupport;
@@ -16,27 +17,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The channels' origin lanes can be held between two events: while routes they call are replaced (a YAML file
- * edited), no event is half-way through them. A held lane finishes the event it is on; the next one waits at the
- * lane's entrance, in order, and goes on when the lanes are let go.
+ * The channels' routes (their lanes: every route that takes an {@code hls-ingest} endpoint's events) can be held
+ * between two events: while routes they call are replaced (a YAML file edited), no event is half-way through them. A
+ * held lane finishes the event it is on; the next one waits at the lane's entrance, in order, and goes on when the
+ * lanes are let go.
  */
 public final class OriginLanes implements RoutePolicyFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(OriginLanes.class);
     private static final long REPORT_EVERY_MILLIS = 10_000;
 
-    private final Predicate<String> isLane;
     private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
     private final Object gate = new Object();
     private boolean held;
 
-    public OriginLanes(Predicate<String> isLane) {
-        this.isLane = isLane;
-    }
-
     @Override
     public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
-        if (!isLane.test(routeId)) {
+        if (!(route instanceof RouteDefinition definition) || definition.getInput() == null
+                || !definition.getInput().getEndpointUri().startsWith(IngestComponent.SCHEME + ":")) {
             return null;
         }
         AtomicInteger atEntrance = waiting.computeIfAbsent(routeId, id -> new AtomicInteger());

@@ -96,7 +96,7 @@ public class StreamingConfiguration implements CamelConfiguration {
         context.addComponent(IngestComponent.SCHEME, ingest);
         ChannelRoutes channelRoutes = new ChannelRoutes(settings);
         context.addStartupListener(channelRoutes);
-        OriginLanes lanes = new OriginLanes(channelRoutes::isLane);
+        OriginLanes lanes = new OriginLanes();
         context.addRoutePolicyFactory(lanes);
         RouteWatcherReloadStrategy reload = context.hasService(RouteWatcherReloadStrategy.class);
         if (reload != null) { // camel.main.routes-reload-enabled

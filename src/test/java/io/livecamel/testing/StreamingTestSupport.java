@@ -73,7 +73,7 @@ public abstract class StreamingTestSupport extends CamelMainTestSupport {
 
     /** Matches once a session of the channel has been closed at the origin (the stream-end route is done). */
     protected NotifyBuilder sessionEnded(String channel) {
-        return new NotifyBuilder(context).fromRoute(channel + "-origin")
+        return new NotifyBuilder(context).fromRoute("live-" + channel)
                 .filter(Builder.header(StreamingHeaders.EVENT).isEqualTo(StreamingHeaders.SESSION_ENDED))
                 .whenCompleted(1).create();
     }
