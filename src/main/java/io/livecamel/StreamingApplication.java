@@ -19,10 +19,16 @@ public final class StreamingApplication {
         main.configure().addConfiguration(StreamingConfiguration.class);
         main.addMainListener(new MainListenerSupport() {
             @Override
+            public void afterConfigure(BaseMainSupport support) {
+                // the application publishes its declared channels: without one it would have nothing to do
+                if (settings(support).channels().isEmpty()) {
+                    throw StreamingSettings.noKey("main");
+                }
+            }
+
+            @Override
             public void afterStart(BaseMainSupport support) {
-                StreamingSettings settings = support.getCamelContext().getRegistry()
-                        .lookupByNameAndType("streamingSettings", StreamingSettings.class);
-                System.out.println(banner(settings));
+                System.out.println(banner(settings(support)));
             }
         });
         int exitCode;
@@ -35,6 +41,11 @@ public final class StreamingApplication {
         if (exitCode != 0) {
             System.exit(exitCode);
         }
+    }
+
+    private static StreamingSettings settings(BaseMainSupport support) {
+        return support.getCamelContext().getRegistry().lookupByNameAndType("streamingSettings",
+                StreamingSettings.class);
     }
 
     /** The message that tells the user what to fix: a bad setting's, else the deepest cause's. */

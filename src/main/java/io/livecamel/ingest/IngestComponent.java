@@ -66,6 +66,7 @@ public class IngestComponent extends DefaultComponent {
     private RtmpServer server;
     private ServerBinding rtmp;
     private ServerBinding rtmps;
+    private SslContext tls;
 
     public IngestComponent() {
     }
@@ -131,7 +132,7 @@ public class IngestComponent extends DefaultComponent {
         threads = getCamelContext().getExecutorServiceManager().newCachedThreadPool(this, "ingest-ffmpeg");
         timer = getCamelContext().getExecutorServiceManager().newScheduledThreadPool(this, "ingest-timer", 1);
         folders = new FolderWatch(threads);
-        SslContext tls = null;
+        tls = null;
         if (rtmpsPort > 0) {
             if (rtmpsCertificate == null || rtmpsPrivateKey == null) {
                 throw new InvalidSettingException("The RTMPS port is set, but RTMPS also needs a certificate and a "
@@ -144,6 +145,16 @@ public class IngestComponent extends DefaultComponent {
                 throw new InvalidSettingException("The RTMPS certificate and private key cannot be used (a PEM "
                         + "certificate chain and a PEM PKCS#8 private key are needed): " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Binds the RTMP (and RTMPS) port when the first channel's route starts, so that a publisher never finds the port
+     * open before any channel can take it.
+     */
+    synchronized void startServer() {
+        if (server != null) {
+            return;
         }
         server = new RtmpServer(this::admit);
         rtmp = new ServerBinding(server, "rtmp", rtmpPort, null, states, timer);
@@ -168,6 +179,7 @@ public class IngestComponent extends DefaultComponent {
         }
         if (server != null) {
             server.close();
+            server = null;
         }
         if (folders != null) {
             folders.close();

@@ -45,6 +45,7 @@ public class IngestConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        getEndpoint().getComponent().startServer();
         getEndpoint().getComponent().startSrt(channel);
         running = true;
         stopped = new CountDownLatch(1);

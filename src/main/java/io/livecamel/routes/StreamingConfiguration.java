@@ -43,6 +43,10 @@ public class StreamingConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        // a channel's key is a property (streaming.channels.<name>.key): Camel masks it wherever it shows properties
+        String sensitive = context.getCamelContextExtension().getAdditionalSensitiveKeywords();
+        context.getCamelContextExtension().setAdditionalSensitiveKeywords(
+                sensitive == null || sensitive.isBlank() ? "key" : sensitive + ",key");
         StreamingSettings settings = StreamingSettings.read(context.getPropertiesComponent()::resolveProperty,
                 propertyNames(context.getPropertiesComponent()));
         IngestComponent ingest = ingestComponent(settings);

@@ -144,9 +144,10 @@ public final class StreamingSettings {
     }
 
     private List<Channel> readChannels(Values values, SortedSet<String> declared) {
-        // the demo on the embedded origin always has main; with a real origin, the channels are those declared
+        // the demo on the embedded origin always has main; with a real origin, the channels are those declared (an
+        // application that embeds this may create its channels' routes itself)
         SortedSet<String> all = new TreeSet<>(declared);
-        if (declared.isEmpty() || s3Embedded) {
+        if (s3Embedded) {
             all.add("main");
         }
         List<String> names = new ArrayList<>(all);
@@ -185,14 +186,20 @@ public final class StreamingSettings {
         } else if (s3Embedded) {
             channel = new Channel(name, generateKey(), srtPort, true);
         } else {
-            throw new InvalidSettingException(property + " is not set: with streaming.s3.embedded=false every "
-                    + "channel needs its own secret stream key (" + MIN_KEY_LENGTH + " characters or more)");
+            throw noKey(name);
         }
         if (srtPort.isPresent() && (channel.key().length() < 10 || channel.key().length() > 79)) {
             throw new InvalidSettingException(property + " is the SRT passphrase of " + prefix + "srt-port, and "
                     + "an SRT passphrase is 10 to 79 characters (this key has " + channel.key().length() + ")");
         }
         return channel;
+    }
+
+    /** The error for a channel without a key outside embedded mode. */
+    public static InvalidSettingException noKey(String channel) {
+        return new InvalidSettingException("streaming.channels." + channel + ".key is not set: with "
+                + "streaming.s3.embedded=false every channel needs its own secret stream key (" + MIN_KEY_LENGTH
+                + " characters or more)");
     }
 
     /** The key picks the channel: two channels with one key could not both be published to. */

@@ -44,6 +44,41 @@ public final class ApplicationProcess implements AutoCloseable {
         return new ApplicationProcess(process, output);
     }
 
+    /**
+     * Another application that embeds this one: its main class, run on the packaged jar (not target/classes, which
+     * holds the standalone application's configuration) with the folders in {@code first} ahead of it on the class
+     * path (the host's own configuration and routes).
+     */
+    public static ApplicationProcess startHost(String mainClass, List<String> arguments, List<Path> first,
+            Map<String, String> environment, Path logDir) throws IOException {
+        Path jar = Path.of(System.getProperty("livestreaming.jar", "target/no-jar-set.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the packaged jar " + jar + " is missing: run the integration tests with "
+                    + "mvn verify");
+        }
+        Path classes = Path.of("target", "classes").toAbsolutePath();
+        List<String> classPath = new ArrayList<>();
+        first.forEach(folder -> classPath.add(folder.toString()));
+        for (String entry : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+                .split(java.io.File.pathSeparator)) {
+            classPath.add(Path.of(entry).toAbsolutePath().equals(classes) ? jar.toString() : entry);
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", String.join(java.io.File.pathSeparator, classPath), mainClass));
+        command.addAll(arguments);
+        Files.createDirectories(logDir);
+        Path output = Files.createTempFile(logDir, "host", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(environment);
+        return new ApplicationProcess(builder.start(), output);
+    }
+
+    /** Stops it as a service manager does (SIGTERM); returns its exit code. */
+    public int stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return awaitExit(timeout);
+    }
+
     public Process process() {
         return process;
     }
