@@ -18,14 +18,16 @@ import io.livecamel.origin.OriginMetrics;
 import io.livecamel.web.ChannelsApi;
 import io.livecamel.web.ListenersHealthCheck;
 import io.livecamel.web.MediaFiles;
-import io.livecamel.web.Observation;
 import io.livecamel.web.OriginHealthCheck;
 import io.livecamel.web.RouteFilesHealthCheck;
 import io.livecamel.web.ViewerPages;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.MicrometerUtils;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.slf4j.Logger;
@@ -78,8 +80,7 @@ public class StreamingConfiguration implements CamelConfiguration {
         CdnInvalidation cdn = new CdnInvalidation(settings);
         context.addService(cdn, true);
 
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        OriginMetrics metrics = new OriginMetrics(meters);
+        OriginMetrics metrics = new OriginMetrics(meterRegistry(context));
         Origin origin = new Origin(settings, metrics);
 
         context.getRegistry().bind("streamingSettings", settings);
@@ -91,7 +92,6 @@ public class StreamingConfiguration implements CamelConfiguration {
         context.getRegistry().bind("viewerPages", new ViewerPages(settings));
         context.getRegistry().bind("channelsApi", new ChannelsApi(settings, origin));
         context.getRegistry().bind("mediaFiles", new MediaFiles(settings));
-        context.getRegistry().bind("observation", new Observation(meters));
         // the health-check registry picks up checks bound in the registry
         context.getRegistry().bind("listenersHealthCheck", new ListenersHealthCheck(ingest.states()));
         context.getRegistry().bind("originHealthCheck", new OriginHealthCheck(s3, settings));
@@ -110,6 +110,20 @@ public class StreamingConfiguration implements CamelConfiguration {
             context.getRegistry().bind("routeFilesHealthCheck", new RouteFilesHealthCheck(files));
         }
         new OriginCheck(s3, settings).startInBackground();
+    }
+
+    /**
+     * The registry Camel's metrics use (camel-micrometer), so that the streaming meters are served beside them on
+     * {@code /observe/metrics}: the one already bound, or a Prometheus one bound for both.
+     */
+    static MeterRegistry meterRegistry(CamelContext context) {
+        MeterRegistry found = MicrometerUtils.getMeterRegistryFromCamelRegistry(context.getRegistry(),
+                MicrometerConstants.METRICS_REGISTRY_NAME);
+        if (found == null) {
+            found = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, found);
+        }
+        return found;
     }
 
     /** The {@code hls-ingest} component with the application's settings. */

@@ -1,6 +1,7 @@
 package io.livecamel.web;
 
 import java.util.Map;
+import java.util.StringJoiner;
 
 import io.livecamel.ingest.ListenerStates;
 import org.apache.camel.health.HealthCheckResultBuilder;
@@ -19,11 +20,15 @@ public final class ListenersHealthCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         boolean up = true;
+        StringJoiner message = new StringJoiner("; ");
         for (Map.Entry<String, ListenerStates.State> listener : states.all().entrySet()) {
             ListenerStates.State state = listener.getValue();
-            builder.detail(listener.getKey(), state.status() + " (" + state.detail() + ") since " + state.since());
+            String text = state.status() + " (" + state.detail() + ") since " + state.since();
+            builder.detail(listener.getKey(), text);
+            message.add(listener.getKey() + ": " + text);
             up &= !ListenerStates.FAILING.equals(state.status());
         }
+        builder.message(message.length() == 0 ? "no listener yet" : message.toString());
         if (up) {
             builder.up();
         } else {

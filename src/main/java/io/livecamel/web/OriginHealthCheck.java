@@ -29,9 +29,10 @@ public final class OriginHealthCheck extends AbstractHealthCheck {
         try {
             s3.headBucket(request -> request.bucket(settings.s3Bucket())
                     .overrideConfiguration(o -> o.apiCallTimeout(TIMEOUT).apiCallAttemptTimeout(TIMEOUT)));
+            builder.message("bucket " + settings.s3Bucket() + " answers");
             builder.up();
         } catch (RuntimeException e) {
-            builder.detail("error", String.valueOf(e.getMessage()));
+            builder.message("bucket " + settings.s3Bucket() + " does not answer: " + e.getMessage());
             builder.down();
         }
     }

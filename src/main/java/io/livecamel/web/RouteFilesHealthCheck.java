@@ -1,6 +1,7 @@
 package io.livecamel.web;
 
 import java.util.Map;
+import java.util.StringJoiner;
 
 import io.livecamel.routes.LiveRouteFiles;
 import org.apache.camel.health.HealthCheckResultBuilder;
@@ -26,7 +27,9 @@ public final class RouteFilesHealthCheck extends AbstractHealthCheck {
         if (problems.isEmpty()) {
             builder.up();
         } else {
-            builder.message(problems.size() + " route file(s) not applied; the routes that ran before go on");
+            StringJoiner message = new StringJoiner("; ", "", "; the routes that ran before go on");
+            problems.forEach((file, problem) -> message.add(file + " not applied: " + problem));
+            builder.message(message.toString());
             builder.down();
         }
     }
