@@ -2,6 +2,7 @@ package io.livecamel.routes;
 
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 import io.livecamel.cdn.CdnInvalidation;
@@ -51,6 +52,7 @@ public class StreamingConfiguration implements CamelConfiguration {
                 sensitive == null || sensitive.isBlank() ? "key" : sensitive + ",key");
         StreamingSettings settings = StreamingSettings.read(context.getPropertiesComponent()::resolveProperty,
                 propertyNames(context.getPropertiesComponent()));
+        routeDefaults(context, settings);
         IngestComponent ingest = ingestComponent(settings);
         for (Channel channel : settings.channels()) {
             if (channel.srtPort().isPresent()) {
@@ -124,6 +126,22 @@ public class StreamingConfiguration implements CamelConfiguration {
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, found);
         }
         return found;
+    }
+
+    /**
+     * The settings the YAML routes read as placeholders, with their defaults for an application that does not set
+     * them (its own values win).
+     */
+    public static void routeDefaults(CamelContext context, StreamingSettings settings) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        Map<String, String> defaults = Map.of(
+                "streaming.s3.bucket", settings.s3Bucket(),
+                "streaming.reconnect-grace", Double.toString(settings.reconnectGrace().toMillis() / 1000.0));
+        defaults.forEach((name, value) -> {
+            if (properties.resolveProperty(name).isEmpty()) {
+                properties.addInitialProperty(name, value);
+            }
+        });
     }
 
     /** The {@code hls-ingest} component with the application's settings. */

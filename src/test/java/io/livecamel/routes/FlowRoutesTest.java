@@ -1,0 +1,247 @@
+package io.livecamel.routes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import io.livecamel.StreamingHeaders;
+import io.livecamel.cdn.CdnInvalidation;
+import io.livecamel.origin.Origin;
+import io.livecamel.origin.OriginMetrics;
+import io.livecamel.settings.StreamingSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.AdviceWithRouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.ToDynamicDefinition;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.util.function.ThrowingConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The flow's branches, route by route, in seconds: the YAML routes as shipped, with what they call at their edges
+ * (the other routes, S3, the webhook) replaced by mock endpoints, and the real {@link Origin} on a temporary folder.
+ * The integration tests check the same flow end to end with real parts.
+ */
+class FlowRoutesTest {
+
+    private static final String SESSION = "20261125-120000000-abcd";
+
+    @TempDir
+    Path media;
+    private CamelContext context;
+    private ProducerTemplate events;
+    private Origin origin;
+
+    @AfterEach
+    void stop() {
+        if (context != null) {
+            context.stop();
+        }
+    }
+
+    /** The shipped routes with the given settings; {@code advice} replaces their edges before they start. */
+    private void start(Map<String, String> settings, ThrowingConsumer<AdviceWithRouteBuilder, Exception> channelAdvice,
+            Map<String, ThrowingConsumer<AdviceWithRouteBuilder, Exception>> routeAdvice) throws Exception {
+        Map<String, String> all = new HashMap<>(settings);
+        all.put("streaming.media-dir", media.toString());
+        StreamingSettings streaming = StreamingSettings.read(name -> Optional.ofNullable(all.get(name)));
+        Properties properties = new Properties();
+        properties.putAll(settings);
+        context = new DefaultCamelContext();
+        context.getPropertiesComponent().setOverrideProperties(properties);
+        StreamingConfiguration.routeDefaults(context, streaming);
+        origin = new Origin(streaming, new OriginMetrics(new SimpleMeterRegistry()));
+        context.getRegistry().bind("origin", origin);
+        context.getRegistry().bind("cdn", new CdnInvalidation(streaming));
+        context.getRegistry().bind("sessionEvent", new SessionEvent());
+        context.getRegistry().bind("uploadFailure", (Processor) exchange -> { });
+        var resources = PluginHelper.getResourceLoader(context);
+        PluginHelper.getRoutesLoader(context).loadRoutes(List.of(
+                resources.resolveResource("file:routes-yaml/channel.camel.yaml"),
+                resources.resolveResource("file:routes-yaml/origin.camel.yaml"),
+                resources.resolveResource("file:routes-yaml/sessions.camel.yaml")));
+        context.addRouteFromTemplate("live-main", ChannelRoutes.TEMPLATE,
+                Map.of("channel", "main", "key", "test-key-0123456789"));
+        AdviceWith.adviceWith(context, "live-main", advice -> {
+            advice.replaceFromWith("direct:events");
+            if (channelAdvice != null) {
+                channelAdvice.accept(advice);
+            }
+        });
+        // S3 is a mock endpoint in every test: what would be sent to it is checked there
+        AdviceWith.adviceWith(context, "upload-segment",
+                advice -> advice.weaveByToUri("aws2-s3*").replace().to("mock:s3-segment"));
+        AdviceWith.adviceWith(context, "publish-playlist",
+                advice -> advice.weaveByToUri("aws2-s3*").replace().to("mock:s3-playlist"));
+        for (Map.Entry<String, ThrowingConsumer<AdviceWithRouteBuilder, Exception>> entry : routeAdvice.entrySet()) {
+            AdviceWith.adviceWith(context, entry.getKey(), entry.getValue());
+        }
+        context.start();
+        events = context.createProducerTemplate();
+    }
+
+    private void event(String name) {
+        events.sendBodyAndHeaders("direct:events", null, Map.of(StreamingHeaders.EVENT, name,
+                StreamingHeaders.CHANNEL, "main", StreamingHeaders.SESSION, SESSION,
+                StreamingHeaders.CONNECTION, 1));
+    }
+
+    private MockEndpoint mock(String uri) {
+        return context.getEndpoint("mock:" + uri, MockEndpoint.class);
+    }
+
+    /** The channel route alone: every route and queue it hands events to is a mock. */
+    private void startChannelRoute() throws Exception {
+        start(Map.of(), advice -> advice.mockEndpointsAndSkip("direct:upload-pending", "direct:publish-playlist",
+                "direct:stream-end", "seda:session-events*"), Map.of());
+    }
+
+    @Test
+    void aFinishedSegmentGoesToTheUploadsOnly() throws Exception {
+        startChannelRoute();
+        mock("direct:upload-pending").expectedMessageCount(1);
+        mock("direct:publish-playlist").expectedMessageCount(0);
+        mock("seda:session-events").expectedMessageCount(0);
+        event(StreamingHeaders.SEGMENT_FINISHED);
+        MockEndpoint.assertIsSatisfied(context);
+    }
+
+    @Test
+    void aChangedPlaylistIsPublishedOnly() throws Exception {
+        startChannelRoute();
+        mock("direct:publish-playlist").expectedMessageCount(1);
+        mock("direct:upload-pending").expectedMessageCount(0);
+        mock("seda:session-events").expectedMessageCount(0);
+        event(StreamingHeaders.PLAYLIST_CHANGED);
+        MockEndpoint.assertIsSatisfied(context);
+    }
+
+    @Test
+    void aNewSessionIsAdmittedAtTheOriginAndReported() throws Exception {
+        startChannelRoute();
+        mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.EVENT, StreamingHeaders.SESSION_STARTED);
+        mock("direct:upload-pending").expectedMessageCount(0);
+        assertFalse(origin.view("main").live());
+        event(StreamingHeaders.SESSION_STARTED);
+        MockEndpoint.assertIsSatisfied(context);
+        assertTrue(origin.view("main").live(), "the origin now takes the session's segments");
+    }
+
+    @Test
+    void aPublisherThatLeftHasWhatItWroteUploadedThenIsReported() throws Exception {
+        startChannelRoute();
+        event(StreamingHeaders.SESSION_STARTED);
+        MockEndpoint.resetMocks(context);
+        mock("direct:upload-pending").expectedMessageCount(1);
+        mock("direct:publish-playlist").expectedMessageCount(1);
+        mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.EVENT, StreamingHeaders.PUBLISHER_LEFT);
+        event(StreamingHeaders.PUBLISHER_LEFT);
+        MockEndpoint.assertIsSatisfied(context);
+        assertFalse(origin.view("main").live(), "no publisher: not live, the session waits for it");
+    }
+
+    @Test
+    void theEndOfASessionGoesToTheStreamEndWhichReportsItOnceClosed() throws Exception {
+        startChannelRoute();
+        mock("direct:stream-end").expectedMessageCount(1);
+        mock("seda:session-events").expectedMessageCount(0);
+        event(StreamingHeaders.SESSION_ENDED);
+        MockEndpoint.assertIsSatisfied(context);
+    }
+
+    @Test
+    void aSegmentIsUploadedWithItsHeadersThenThePlaylistListingIt() throws Exception {
+        start(Map.of(), null, Map.of());
+        Path folder = Files.createDirectories(media.resolve("main"));
+        Files.writeString(folder.resolve(SESSION + "-1-00000.ts"), "segment 0");
+        Files.writeString(folder.resolve(SESSION + ".m3u8"), "#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:1\n"
+                + "#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:1.000000,\n" + SESSION + "-1-00000.ts\n");
+        MockEndpoint segments = mock("s3-segment");
+        segments.expectedMessageCount(1);
+        segments.expectedHeaderReceived("CamelAwsS3Key", "videos/main/" + SESSION + "-1-00000.ts");
+        segments.expectedHeaderReceived("CamelAwsS3ContentType", "video/mp2t");
+        segments.expectedHeaderReceived("CamelAwsS3ContentControl", "public, max-age=31536000, immutable");
+        MockEndpoint playlists = mock("s3-playlist");
+        playlists.expectedMessageCount(1);
+        playlists.expectedHeaderReceived("CamelAwsS3Key", "videos/main/index.m3u8");
+        playlists.expectedHeaderReceived("CamelAwsS3ContentType", "application/vnd.apple.mpegurl");
+
+        event(StreamingHeaders.SESSION_STARTED);
+        event(StreamingHeaders.SEGMENT_FINISHED);
+        MockEndpoint.assertIsSatisfied(context);
+        assertTrue(playlists.getExchanges().get(0).getMessage().getBody(String.class)
+                .contains(SESSION + "-1-00000.ts"));
+
+        // told again: nothing is uploaded twice
+        event(StreamingHeaders.SEGMENT_FINISHED);
+        MockEndpoint.assertIsSatisfied(context);
+    }
+
+    @Test
+    void aSegmentOfASessionThatWasNotAdmittedNeverGoesUp() throws Exception {
+        start(Map.of(), null, Map.of());
+        Path folder = Files.createDirectories(media.resolve("main"));
+        Files.writeString(folder.resolve(SESSION + "-1-00000.ts"), "segment of a refused publisher");
+        mock("s3-segment").expectedMessageCount(0);
+        mock("s3-playlist").expectedMessageCount(0);
+        event(StreamingHeaders.SEGMENT_FINISHED);
+        MockEndpoint.assertIsSatisfied(context);
+    }
+
+    @Test
+    void theCdnIsToldOnlyWhenADistributionIsSet() throws Exception {
+        for (boolean withDistribution : List.of(false, true)) {
+            start(withDistribution ? Map.of("streaming.cloudfront.distribution-id", "E123EXAMPLE") : Map.of(), null,
+                    Map.of("stream-end", advice -> advice.mockEndpointsAndSkip("direct:invalidate-cdn", "seda:*")));
+            event(StreamingHeaders.SESSION_STARTED);
+            MockEndpoint.resetMocks(context);
+            mock("direct:invalidate-cdn").expectedMessageCount(withDistribution ? 1 : 0);
+            mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.EVENT,
+                    StreamingHeaders.SESSION_ENDED);
+            event(StreamingHeaders.SESSION_ENDED);
+            MockEndpoint.assertIsSatisfied(context);
+            assertTrue(mock("seda:session-events").getExchanges().get(0).getMessage()
+                    .getHeader(StreamingHeaders.SUMMARY) != null, "the end is reported with what went up");
+            context.stop();
+        }
+    }
+
+    @Test
+    void sessionEventsArePostedOnlyWhenAWebhookIsSetAndCarryNoHeaders() throws Exception {
+        for (boolean withWebhook : List.of(false, true)) {
+            start(withWebhook ? Map.of("streaming.webhook.url", "http://127.0.0.1:9/hook?token=secret") : Map.of(),
+                    null, Map.of("session-events",
+                            advice -> advice.weaveByType(ToDynamicDefinition.class).replace().to("mock:webhook")));
+            MockEndpoint webhook = mock("webhook");
+            webhook.expectedMessageCount(withWebhook ? 1 : 0);
+            events.sendBodyAndHeaders("seda:session-events", null, Map.of(StreamingHeaders.EVENT,
+                    StreamingHeaders.SESSION_STARTED, StreamingHeaders.CHANNEL, "main", StreamingHeaders.SESSION,
+                    SESSION, StreamingHeaders.REMOTE_ADDRESS, "192.0.2.7:38824"));
+            MockEndpoint.assertIsSatisfied(context);
+            if (withWebhook) {
+                var posted = webhook.getExchanges().get(0).getMessage();
+                assertEquals("POST", posted.getHeader("CamelHttpMethod"));
+                String json = posted.getBody(String.class);
+                assertTrue(json.contains("\"event\":\"SessionStarted\"") && json.contains("192.0.2.7:38824"), json);
+                assertFalse(posted.getHeaders().containsKey(StreamingHeaders.SESSION),
+                        "the message's own headers are not sent along");
+            }
+            context.stop();
+        }
+    }
+}
