@@ -66,7 +66,7 @@ public final class StreamingApplication {
      */
     static String banner(StreamingSettings settings) {
         StringBuilder text = new StringBuilder("\n=== Live streaming publisher is running ===\n");
-        text.append("Player page and API: http://localhost:").append(settings.httpPort()).append("/\n");
+        text.append("Player page and API: http://localhost:").append(settings.httpPort().orElse(0)).append("/\n");
         for (Channel channel : settings.channels()) {
             String host = "rtmp://localhost" + (settings.rtmpPort() == 1935 ? "" : ":" + settings.rtmpPort()) + "/live";
             text.append("Channel ").append(channel.name()).append(":\n");
@@ -85,7 +85,7 @@ public final class StreamingApplication {
             channel.srtPort().ifPresent(port -> text.append("  SRT (OBS):      srt://localhost:").append(port)
                     .append("?pbkeylen=16&passphrase=")
                     .append(channel.generatedKey() ? channel.key() : "<the stream key>").append('\n'));
-            text.append("  Watch:          http://localhost:").append(settings.httpPort()).append("/watch/")
+            text.append("  Watch:          http://localhost:").append(settings.httpPort().orElse(0)).append("/watch/")
                     .append(channel.name()).append('\n');
             text.append("  Playlist:       ").append(settings.publicPlaylistUrl(channel.name())).append('\n');
         }

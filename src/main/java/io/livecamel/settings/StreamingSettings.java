@@ -52,7 +52,7 @@ public final class StreamingSettings {
     private final Optional<URI> cloudFrontEndpoint;
     private final List<Channel> channels;
     private final Duration reconnectGrace;
-    private final int httpPort;
+    private final OptionalInt httpPort;
     private final URI publicBaseUrl;
     private final int rtmpPort;
     private final OptionalInt rtmpsPort;
@@ -83,7 +83,9 @@ public final class StreamingSettings {
             throw new InvalidSettingException("streaming.s3.endpoint", s3Endpoint.get().toString(),
                     "an endpoint points at an external S3 service; set streaming.s3.embedded=false to use it");
         }
-        httpPort = values.port("streaming.http.port", 8000);
+        // the HTTP side is the standalone application's (camel.server.port in its application.properties)
+        httpPort = values.optional("streaming.http.port").isPresent()
+                ? OptionalInt.of(values.port("streaming.http.port", 0)) : OptionalInt.empty();
         rtmpPort = values.port("streaming.rtmp.port", 1935);
         rtmpsPort = values.optional("streaming.rtmps.port").isPresent()
                 ? OptionalInt.of(values.port("streaming.rtmps.port", 0)) : OptionalInt.empty();
@@ -219,7 +221,7 @@ public final class StreamingSettings {
     private void checkPorts() {
         Map<Integer, String> tcp = new HashMap<>();
         Map<Integer, String> udp = new HashMap<>();
-        claim(tcp, httpPort, "the HTTP server (streaming.http.port)");
+        httpPort.ifPresent(port -> claim(tcp, port, "the HTTP server (streaming.http.port)"));
         if (s3Embedded) {
             claim(tcp, s3EmbeddedPort, "the embedded S3 server (streaming.s3.embedded-port)");
         }
@@ -318,7 +320,8 @@ public final class StreamingSettings {
                 .orElse(URI.create("https://" + s3Bucket + ".s3." + s3Region + ".amazonaws.com"));
     }
 
-    public int httpPort() {
+    /** The HTTP side's port, when the application has one (the standalone one does). */
+    public OptionalInt httpPort() {
         return httpPort;
     }
 
