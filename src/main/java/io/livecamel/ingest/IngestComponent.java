@@ -14,6 +14,7 @@ import io.livecamel.media.Admission;
 import io.livecamel.media.PublisherLink;
 import io.livecamel.rtmp.RtmpServer;
 import io.livecamel.settings.Channel;
+import io.livecamel.settings.IngestDefaults;
 import io.livecamel.settings.InvalidSettingException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -33,9 +34,9 @@ public class IngestComponent extends DefaultComponent {
 
     public static final String SCHEME = "hls-ingest";
 
-    @Metadata(defaultValue = "1935", description = "The TCP port of the RTMP server that takes every channel's "
+    @Metadata(defaultValue = IngestDefaults.RTMP_PORT, description = "The TCP port of the RTMP server that takes every channel's "
             + "publishers (rtmp://host:port/live/<stream key>).")
-    private int rtmpPort = 1935;
+    private int rtmpPort = Integer.parseInt(IngestDefaults.RTMP_PORT);
     @Metadata(description = "The TCP port of the RTMPS server (RTMP over TLS); none when not set.")
     private int rtmpsPort;
     @Metadata(description = "The RTMPS server's certificate chain, a PEM file.")
@@ -44,17 +45,17 @@ public class IngestComponent extends DefaultComponent {
     private String rtmpsPrivateKey;
     @Metadata(description = "The ffmpeg executable to run; by default the static build bundled in the jar.")
     private String ffmpegPath;
-    @Metadata(defaultValue = "./media", description = "The folder ffmpeg writes each channel's HLS into, one "
+    @Metadata(defaultValue = IngestDefaults.MEDIA_DIR, description = "The folder ffmpeg writes each channel's HLS into, one "
             + "sub-folder per channel.")
-    private String mediaDir = "./media";
-    @Metadata(defaultValue = "1", description = "The target length of a segment in seconds; ffmpeg cuts at the "
+    private String mediaDir = IngestDefaults.MEDIA_DIR;
+    @Metadata(defaultValue = IngestDefaults.HLS_TIME, description = "The target length of a segment in seconds; ffmpeg cuts at the "
             + "first keyframe after it.")
-    private double hlsTime = 1;
-    @Metadata(defaultValue = "100", description = "How many segments the live playlist lists.")
-    private int hlsListSize = 100;
-    @Metadata(defaultValue = "15", description = "Seconds a session waits for its publisher to come back before it "
+    private double hlsTime = Double.parseDouble(IngestDefaults.HLS_TIME);
+    @Metadata(defaultValue = IngestDefaults.HLS_LIST_SIZE, description = "How many segments the live playlist lists.")
+    private int hlsListSize = Integer.parseInt(IngestDefaults.HLS_LIST_SIZE);
+    @Metadata(defaultValue = IngestDefaults.RECONNECT_GRACE, description = "Seconds a session waits for its publisher to come back before it "
             + "ends.")
-    private double reconnectGrace = 15;
+    private double reconnectGrace = Double.parseDouble(IngestDefaults.RECONNECT_GRACE);
 
     private final ListenerStates states = new ListenerStates();
     private final Map<String, ChannelIngest> channels = new ConcurrentHashMap<>();

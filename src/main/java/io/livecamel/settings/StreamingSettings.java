@@ -61,11 +61,12 @@ public final class StreamingSettings {
 
     private StreamingSettings(Function<String, Optional<String>> properties, Collection<String> propertyNames) {
         Values values = new Values(properties);
-        mediaDir = Path.of(values.text("streaming.media-dir", "./media"));
-        hlsTime = values.decimal("streaming.hls.time", 1, 0.1, 30);
-        hlsListSize = values.integer("streaming.hls.list-size", 100, 1, 100_000);
+        mediaDir = Path.of(values.text("streaming.media-dir", IngestDefaults.MEDIA_DIR));
+        hlsTime = values.decimal("streaming.hls.time", Double.parseDouble(IngestDefaults.HLS_TIME), 0.1, 30);
+        hlsListSize = values.integer("streaming.hls.list-size", Integer.parseInt(IngestDefaults.HLS_LIST_SIZE), 1,
+                100_000);
         reconnectGrace = Duration.ofMillis(Math.round(
-                values.decimal("streaming.reconnect-grace", 15, 0, 3600) * 1000));
+                values.decimal("streaming.reconnect-grace", Double.parseDouble(IngestDefaults.RECONNECT_GRACE), 0, 3600) * 1000));
         s3Embedded = values.bool("streaming.s3.embedded", true);
         s3EmbeddedPort = values.port("streaming.s3.embedded-port", 9000);
         s3EmbeddedDir = Path.of(values.text("streaming.s3.embedded-dir", "./data"));
@@ -86,7 +87,7 @@ public final class StreamingSettings {
         // the HTTP side is the standalone application's (camel.server.port in its application.properties)
         httpPort = values.optional("streaming.http.port").isPresent()
                 ? OptionalInt.of(values.port("streaming.http.port", 0)) : OptionalInt.empty();
-        rtmpPort = values.port("streaming.rtmp.port", 1935);
+        rtmpPort = values.port("streaming.rtmp.port", Integer.parseInt(IngestDefaults.RTMP_PORT));
         rtmpsPort = values.optional("streaming.rtmps.port").isPresent()
                 ? OptionalInt.of(values.port("streaming.rtmps.port", 0)) : OptionalInt.empty();
         rtmpsCertificate = values.optional("streaming.rtmps.certificate").map(Path::of);
