@@ -67,6 +67,8 @@ class ManyPublishersBenchmark extends StreamingTestSupport {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long serverCpuBefore;
         long serverCpuAfter;
+        long laneCpuBefore;
+        long laneCpuAfter;
         int peakThreads = 0;
         int peakServerThreads = 0;
         long heapUsed;
@@ -76,7 +78,8 @@ class ManyPublishersBenchmark extends StreamingTestSupport {
                 pollers.add(new OriginPoller(playlist(channel(i)), POLL));
                 ends.add(sessionEnded(channel(i)));
             }
-            serverCpuBefore = serverCpu(threads);
+            serverCpuBefore = cpu(threads, ManyPublishersBenchmark::isServers);
+            laneCpuBefore = cpu(threads, ManyPublishersBenchmark::isLane);
             long start = System.nanoTime();
             for (int i = 1; i <= publishers; i++) {
                 Path log = work.resolve("logs").resolve(channel(i) + ".log");
@@ -90,7 +93,8 @@ class ManyPublishersBenchmark extends StreamingTestSupport {
                 peakServerThreads = Math.max(peakServerThreads, serverThreads(threads));
                 running.get(0).waitFor(500, TimeUnit.MILLISECONDS);
             }
-            serverCpuAfter = serverCpu(threads);
+            serverCpuAfter = cpu(threads, ManyPublishersBenchmark::isServers);
+            laneCpuAfter = cpu(threads, ManyPublishersBenchmark::isLane);
             double wall = (System.nanoTime() - start) / 1e9;
             for (Process process : running) {
                 assertEquals(0, process.exitValue(), "a publisher failed; see " + work.resolve("logs"));
@@ -162,13 +166,14 @@ class ManyPublishersBenchmark extends StreamingTestSupport {
                       steady state, without each channel's first two segments (all start at once): worst p99 %.0f ms
                       the application's own measure (segment file time -> playlist PUT done), slowest: %.0f ms
                     server:     RTMP network threads + ffmpeg feeding threads %.1f %% of one core (%.1f s CPU in %.0f s)
-                                its threads (RTMP, channel lanes, ffmpeg feeding) peak %d; JVM threads peak %d
+                    lanes:      the channels' routes (uploads, playlists; the S3 client's calls in them) %.1f %% of one core
+                                the server's and the lanes' threads peak %d; JVM threads peak %d
                                 (with the %d pollers and the origin); heap used after GC %d MiB
                     """, OriginLatencyBenchmark.machine(), Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.version"), publishers, seconds, finished, listed, missing,
                     POLL.toMillis(), p50s.get(p50s.size() / 2), worstChannel, worstP99, worstMax, worstSegment, worstLaterP99, appMax,
                     (serverCpuAfter - serverCpuBefore) / 1e9 / wall * 100, (serverCpuAfter - serverCpuBefore) / 1e9,
-                    wall, peakServerThreads, peakThreads, publishers, heapUsed / (1024 * 1024));
+                    wall, (laneCpuAfter - laneCpuBefore) / 1e9 / wall * 100, peakServerThreads, peakThreads, publishers, heapUsed / (1024 * 1024));
             System.out.println(figures);
             Files.writeString(Path.of("target", "benchmark-many-publishers.txt"), figures);
             assertEquals(0, missing);
@@ -184,25 +189,32 @@ class ManyPublishersBenchmark extends StreamingTestSupport {
         }
     }
 
+    /** The RTMP event loops, the sessions' threads and the threads that feed ffmpeg. */
     private static boolean isServers(ThreadInfo info) {
-        return info != null && (info.getThreadName().startsWith("rtmp") || info.getThreadName().contains("ingest"));
+        return info != null && (info.getThreadName().startsWith("rtmp")
+                || info.getThreadName().contains("ingest") && !isLane(info));
+    }
+
+    /** A channel's lane: its route, with its uploads. */
+    private static boolean isLane(ThreadInfo info) {
+        return info != null && info.getThreadName().contains("hls-ingest-");
     }
 
     private static int serverThreads(ThreadMXBean threads) {
         int count = 0;
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (isServers(info)) {
+            if (isServers(info) || isLane(info)) {
                 count++;
             }
         }
         return count;
     }
 
-    /** CPU time of the server's own threads: the RTMP event loops and the threads that feed ffmpeg. */
-    private static long serverCpu(ThreadMXBean threads) {
+    /** CPU time of the threads that {@code which} picks. */
+    private static long cpu(ThreadMXBean threads, java.util.function.Predicate<ThreadInfo> which) {
         long total = 0;
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (isServers(info)) {
+            if (which.test(info)) {
                 long cpu = threads.getThreadCpuTime(info.getThreadId());
                 total += Math.max(cpu, 0);
             }
