@@ -1,5 +1,6 @@
 package io.livecamel.routes;
 
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
@@ -46,10 +47,7 @@ public class StreamingConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        // a channel's key is a property (streaming.channels.<name>.key): Camel masks it wherever it shows properties
-        String sensitive = context.getCamelContextExtension().getAdditionalSensitiveKeywords();
-        context.getCamelContextExtension().setAdditionalSensitiveKeywords(
-                sensitive == null || sensitive.isBlank() ? "key" : sensitive + ",key");
+        maskKeys(context);
         StreamingSettings settings = StreamingSettings.read(context.getPropertiesComponent()::resolveProperty,
                 propertyNames(context.getPropertiesComponent()));
         routeDefaults(context, settings);
@@ -126,6 +124,25 @@ public class StreamingConfiguration implements CamelConfiguration {
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, found);
         }
         return found;
+    }
+
+    /**
+     * A channel's key is a property ({@code streaming.channels.<name>.key}): Camel masks it wherever it shows
+     * properties (Camel Main's placeholders summary printed one). Camel 4.10 (Karaf) has no such setting, and no
+     * summary: called by name, so the bundle runs there too.
+     */
+    static void maskKeys(CamelContext context) {
+        Object extension = context.getCamelContextExtension();
+        try {
+            Method get = extension.getClass().getMethod("getAdditionalSensitiveKeywords");
+            Method set = extension.getClass().getMethod("setAdditionalSensitiveKeywords", String.class);
+            String sensitive = (String) get.invoke(extension);
+            set.invoke(extension, sensitive == null || sensitive.isBlank() ? "key" : sensitive + ",key");
+        } catch (NoSuchMethodException e) {
+            LOG.debug("This Camel has no additional sensitive keywords");
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot mark stream keys as sensitive", e);
+        }
     }
 
     /**
