@@ -97,7 +97,7 @@ final class ChannelIngest {
     }
 
     /** A route takes the channel's events: publishers are let in from now on. */
-    void open() {
+    void routeStarted() {
         lane.execute(() -> stopping = false);
         open = true;
     }

@@ -52,7 +52,7 @@ public class IngestConsumer extends DefaultConsumer {
         lane = getEndpoint().getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this,
                 "hls-ingest-" + channel.name());
         lane.execute(this::takeEvents);
-        channel.open();
+        channel.routeStarted();
     }
 
     @Override
