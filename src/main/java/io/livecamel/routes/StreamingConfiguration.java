@@ -27,6 +27,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedCamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
@@ -134,8 +135,9 @@ public class StreamingConfiguration implements CamelConfiguration {
     static void maskKeys(CamelContext context) {
         Object extension = context.getCamelContextExtension();
         try {
-            Method get = extension.getClass().getMethod("getAdditionalSensitiveKeywords");
-            Method set = extension.getClass().getMethod("setAdditionalSensitiveKeywords", String.class);
+            // the public interface's methods: the implementation class is not public
+            Method get = ExtendedCamelContext.class.getMethod("getAdditionalSensitiveKeywords");
+            Method set = ExtendedCamelContext.class.getMethod("setAdditionalSensitiveKeywords", String.class);
             String sensitive = (String) get.invoke(extension);
             set.invoke(extension, sensitive == null || sensitive.isBlank() ? "key" : sensitive + ",key");
         } catch (NoSuchMethodException e) {
