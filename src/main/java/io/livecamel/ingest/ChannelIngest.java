@@ -59,8 +59,6 @@ final class ChannelIngest {
     private final BlockingQueue<Map<String, Object>> events = new LinkedBlockingQueue<>();
     /** The file events (event and session) queued and not yet taken: a new file adds nothing to them. */
     private final Set<String> fileEventsQueued = ConcurrentHashMap.newKeySet();
-    /** The session now, for the file events (written on the lane). */
-    private volatile String currentSession;
 
     // on the lane only
     private String session;
@@ -106,7 +104,7 @@ final class ChannelIngest {
     Map<String, Object> nextEvent(long timeout, TimeUnit unit) throws InterruptedException {
         Map<String, Object> event = events.poll(timeout, unit);
         if (event != null && event.containsKey(Exchange.FILE_NAME)) {
-            fileEventsQueued.remove(event.get(StreamingHeaders.EVENT) + "/" + event.get(StreamingHeaders.SESSION));
+            fileEventsQueued.remove(fileEventKey(event));
         }
         return event;
     }
@@ -122,11 +120,12 @@ final class ChannelIngest {
      */
     void fileFinished(String fileName) {
         if (fileName == null) {
-            String now = currentSession;
-            if (now != null) {
-                fileEvent(StreamingHeaders.SEGMENT_FINISHED, now, "");
-                fileEvent(StreamingHeaders.PLAYLIST_CHANGED, now, "");
-            }
+            lane.execute(() -> {
+                if (session != null) {
+                    fileEvent(StreamingHeaders.SEGMENT_FINISHED, session, "");
+                    fileEvent(StreamingHeaders.PLAYLIST_CHANGED, session, "");
+                }
+            });
         } else if (fileName.endsWith(".ts") && Session.isSegment(fileName)) {
             fileEvent(StreamingHeaders.SEGMENT_FINISHED, Session.ofSegment(fileName), fileName);
         } else if (fileName.endsWith(".m3u8")) {
@@ -135,14 +134,15 @@ final class ChannelIngest {
     }
 
     private void fileEvent(String name, String ofSession, String fileName) {
-        if (fileEventsQueued.add(name + "/" + ofSession)) {
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put(StreamingHeaders.CHANNEL, channel.name());
-            event.put(StreamingHeaders.SESSION, ofSession);
-            event.put(StreamingHeaders.EVENT, name);
-            event.put(Exchange.FILE_NAME, fileName);
+        Map<String, Object> event = event(name, ofSession);
+        event.put(Exchange.FILE_NAME, fileName);
+        if (fileEventsQueued.add(fileEventKey(event))) {
             events.add(event);
         }
+    }
+
+    private static String fileEventKey(Map<String, Object> event) {
+        return event.get(StreamingHeaders.EVENT) + "/" + event.get(StreamingHeaders.SESSION);
     }
 
     /** A publisher with this channel's key: it may go on to the check of its tracks. Never blocks. */
@@ -180,7 +180,6 @@ final class ChannelIngest {
     private void start(PublisherFeed feed) {
         if (session == null) {
             session = Session.newId();
-            currentSession = session;
             connection = 0;
             sessionStarted = false;
             idle = new CountDownLatch(1);
@@ -277,7 +276,6 @@ final class ChannelIngest {
             emit(event);
         }
         session = null;
-        currentSession = null;
         sessionStarted = false;
         idle.countDown();
     }
@@ -311,9 +309,13 @@ final class ChannelIngest {
     }
 
     private Map<String, Object> event(String name) {
+        return event(name, session);
+    }
+
+    private Map<String, Object> event(String name, String ofSession) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put(StreamingHeaders.CHANNEL, channel.name());
-        event.put(StreamingHeaders.SESSION, session);
+        event.put(StreamingHeaders.SESSION, ofSession);
         event.put(StreamingHeaders.EVENT, name);
         return event;
     }

@@ -88,10 +88,9 @@ public class IngestComponent extends DefaultComponent {
      */
     private synchronized ChannelIngest declare(IngestEndpoint endpoint) {
         String name = endpoint.getChannel();
-        if (name == null || !Channel.isValidName(name)) {
-            throw new InvalidSettingException("Invalid channel name '" + name + "' in " + SCHEME + ":" + name
-                    + ": a channel name appears in viewer URLs, so it is 1 to 63 lower-case letters, digits and "
-                    + "'-', starting with a letter or a digit");
+        if (!Channel.isValidName(name)) {
+            throw new InvalidSettingException("Invalid channel name '" + name + "' in " + SCHEME + ":" + name + ": "
+                    + Channel.NAME_RULE);
         }
         String key = endpoint.getPublishKey();
         if (key == null || key.isEmpty()) {
@@ -101,12 +100,14 @@ public class IngestComponent extends DefaultComponent {
         OptionalInt srtPort = endpoint.getSrtPort() > 0 ? OptionalInt.of(endpoint.getSrtPort()) : OptionalInt.empty();
         Channel channel = new Channel(name, key, srtPort, false);
         for (ChannelIngest other : channels.values()) {
-            if (!other.name().equals(name) && other.channel().key().equals(key)) {
+            if (other.name().equals(name)) {
+                continue; // the same channel again: its route was made anew
+            }
+            if (other.channel().key().equals(key)) {
                 throw new InvalidSettingException("Channels " + other.name() + " and " + name + " have the same "
                         + "stream key: the key picks the channel, so each channel needs its own");
             }
-            if (!other.name().equals(name) && srtPort.isPresent()
-                    && other.channel().srtPort().equals(srtPort)) {
+            if (srtPort.isPresent() && other.channel().srtPort().equals(srtPort)) {
                 throw new InvalidSettingException("SRT port " + srtPort.getAsInt() + " is set for both channel "
                         + other.name() + " and channel " + name + ": give each channel an SRT port of its own");
             }

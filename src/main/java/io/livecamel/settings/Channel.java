@@ -29,9 +29,13 @@ public final class Channel {
         this.generatedKey = generatedKey;
     }
 
+    /** What a channel name may be, for error messages. */
+    public static final String NAME_RULE = "a channel name appears in viewer URLs, so it is 1 to 63 lower-case "
+            + "letters, digits and '-', starting with a letter or a digit";
+
     /** Whether a text can be a channel name: it appears in viewer URLs and object keys. */
     public static boolean isValidName(String name) {
-        return NAME.matcher(name).matches();
+        return name != null && NAME.matcher(name).matches();
     }
 
     public String name() {

@@ -157,10 +157,9 @@ public final class StreamingSettings {
         names.sort(Comparator.comparing((String name) -> !name.equals("main")).thenComparing(name -> name));
         List<Channel> list = new ArrayList<>();
         for (String name : names) {
-            if (!Channel.NAME.matcher(name).matches()) {
+            if (!Channel.isValidName(name)) {
                 throw new InvalidSettingException("Invalid channel name '" + name + "' (in streaming.channels."
-                        + name + ".*): a channel name appears in viewer URLs, so it is 1 to 63 lower-case letters, "
-                        + "digits and '-', starting with a letter or a digit");
+                        + name + ".*): " + Channel.NAME_RULE);
             }
             list.add(channel(values, name));
         }
