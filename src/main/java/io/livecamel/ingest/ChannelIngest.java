@@ -1,7 +1,6 @@
 package io.livecamel.ingest;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +22,7 @@ import io.livecamel.media.Admission;
 import io.livecamel.media.PublisherLink;
 import io.livecamel.origin.Session;
 import io.livecamel.settings.Channel;
+import io.livecamel.settings.StreamingSettings;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -261,7 +261,7 @@ final class ChannelIngest {
 
     private void graceIsOver() {
         if (live == null && waiting == null && session != null && !stopping) {
-            endSession("no publisher came back within " + seconds(grace()) + " s (" + lastReason + ")");
+            endSession("no publisher came back within " + StreamingSettings.seconds(grace()) + " s (" + lastReason + ")");
         }
     }
 
@@ -349,9 +349,5 @@ final class ChannelIngest {
                 "-hls_flags", flags,
                 "-hls_segment_filename", folder().resolve(Session.segmentPattern(forSession, forConnection)).toString(),
                 playlist.toString()));
-    }
-
-    private static String seconds(Duration duration) {
-        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 }

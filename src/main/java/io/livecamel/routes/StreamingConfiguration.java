@@ -82,6 +82,7 @@ public class StreamingConfiguration implements CamelConfiguration {
         context.addService(cdn, true);
 
         OriginMetrics metrics = new OriginMetrics(meterRegistry(context));
+        context.getManagementStrategy().addEventNotifier(new LastExchangeGauge());
         Origin origin = new Origin(settings, metrics);
 
         context.getRegistry().bind("streamingSettings", settings);
@@ -155,7 +156,7 @@ public class StreamingConfiguration implements CamelConfiguration {
         PropertiesComponent properties = context.getPropertiesComponent();
         Map<String, String> defaults = Map.of(
                 "streaming.s3.bucket", settings.s3Bucket(),
-                "streaming.reconnect-grace", Double.toString(settings.reconnectGrace().toMillis() / 1000.0));
+                "streaming.reconnect-grace", StreamingSettings.seconds(settings.reconnectGrace()));
         defaults.forEach((name, value) -> {
             if (properties.resolveProperty(name).isEmpty()) {
                 properties.addInitialProperty(name, value);

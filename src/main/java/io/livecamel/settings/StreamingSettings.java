@@ -1,5 +1,6 @@
 package io.livecamel.settings;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -356,6 +357,11 @@ public final class StreamingSettings {
     }
 
     /** How long a session waits for its publisher to come back before it ends. */
+    /** A duration in seconds the way a person writes it: {@code 15}, {@code 0.5}. */
+    public static String seconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
+    }
+
     public Duration reconnectGrace() {
         return reconnectGrace;
     }

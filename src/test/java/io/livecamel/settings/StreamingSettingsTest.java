@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,5 +191,12 @@ class StreamingSettingsTest {
     void prefixSlashesAreTrimmed() {
         assertEquals("live/hls/main/index.m3u8", read("streaming.s3.prefix", "/live/hls/").playlistKey("main"));
         assertEquals("main/index.m3u8", read("streaming.s3.prefix", "").playlistKey("main"));
+    }
+
+    @Test
+    void secondsAreWrittenTheWayAPersonWritesThem() {
+        assertEquals("15", StreamingSettings.seconds(Duration.ofSeconds(15)));
+        assertEquals("0.5", StreamingSettings.seconds(Duration.ofMillis(500)));
+        assertEquals("1.25", StreamingSettings.seconds(Duration.ofMillis(1250)));
     }
 }
