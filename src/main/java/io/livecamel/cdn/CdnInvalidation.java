@@ -2,15 +2,13 @@ package io.livecamel.cdn;
 
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
+import io.livecamel.settings.InvalidSettingException;
 import io.livecamel.settings.StreamingSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClientBuilder;
-import software.amazon.awssdk.services.cloudfront.model.CreateInvalidationResponse;
 
 /**
  * Tells CloudFront to drop its cached copy of a channel's playlist when a stream ends, so viewers get the
@@ -19,19 +17,36 @@ import software.amazon.awssdk.services.cloudfront.model.CreateInvalidationRespon
 public final class CdnInvalidation implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CdnInvalidation.class);
+    private static final String CLOUDFRONT_CLIENT = "software.amazon.awssdk.services.cloudfront.CloudFrontClient";
 
     private final StreamingSettings settings;
-    private final Consumer<CloudFrontClientBuilder> customizer;
-    private CloudFrontClient client;
+    private final Supplier<CloudFrontInvalidations> clients;
+    private CloudFrontInvalidations cloudFront;
 
+    /**
+     * @throws InvalidSettingException when a distribution is set and the AWS SDK's cloudfront module is missing
+     */
     public CdnInvalidation(StreamingSettings settings) {
-        this(settings, builder -> { });
+        this(settings, () -> new CloudFrontInvalidations(settings));
     }
 
     /** With a last say on the client (tests look at the request the SDK would send). */
     CdnInvalidation(StreamingSettings settings, Consumer<CloudFrontClientBuilder> customizer) {
+        this(settings, () -> new CloudFrontInvalidations(settings, customizer));
+    }
+
+    // no lambda here may take a CloudFront type: linking it would load that type
+    private CdnInvalidation(StreamingSettings settings, Supplier<CloudFrontInvalidations> clients) {
         this.settings = settings;
-        this.customizer = customizer;
+        this.clients = clients;
+        if (settings.cloudFrontDistributionId().isPresent()) {
+            try {
+                Class.forName(CLOUDFRONT_CLIENT, false, CdnInvalidation.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new InvalidSettingException("streaming.cloudfront.distribution-id is set, but the AWS SDK's "
+                        + "cloudfront module (software.amazon.awssdk:cloudfront) is not on the class path");
+            }
+        }
     }
 
     /** Invalidates {@code /<prefix>/<channel>/index.m3u8}; returns the invalidation id. */
@@ -39,35 +54,22 @@ public final class CdnInvalidation implements AutoCloseable {
         String distribution = settings.cloudFrontDistributionId().orElseThrow(
                 () -> new IllegalStateException("streaming.cloudfront.distribution-id is not set"));
         String path = "/" + settings.playlistKey(channel);
-        CreateInvalidationResponse response = client().createInvalidation(request -> request
-                .distributionId(distribution)
-                .invalidationBatch(batch -> batch
-                        .callerReference(channel + "-" + UUID.randomUUID())
-                        .paths(paths -> paths.quantity(1).items(path))));
-        LOG.info("Channel {}: CloudFront invalidation {} of {} requested", channel,
-                response.invalidation().id(), path);
-        return response.invalidation().id();
+        String id = cloudFront().invalidate(distribution, channel + "-" + UUID.randomUUID(), path);
+        LOG.info("Channel {}: CloudFront invalidation {} of {} requested", channel, id, path);
+        return id;
     }
 
-    private synchronized CloudFrontClient client() {
-        if (client == null) {
-            // CloudFront is global: the SDK sends to cloudfront.amazonaws.com and signs for us-east-1. An overridden
-            // endpoint (a test double) is signed the same way, so it sees what CloudFront would.
-            CloudFrontClientBuilder builder = CloudFrontClient.builder()
-                    .credentialsProvider(DefaultCredentialsProvider.builder().build());
-            settings.cloudFrontEndpoint().ifPresentOrElse(
-                    endpoint -> builder.endpointOverride(endpoint).region(Region.US_EAST_1),
-                    () -> builder.region(Region.AWS_GLOBAL));
-            customizer.accept(builder);
-            client = builder.build();
+    private synchronized CloudFrontInvalidations cloudFront() {
+        if (cloudFront == null) {
+            cloudFront = clients.get();
         }
-        return client;
+        return cloudFront;
     }
 
     @Override
     public synchronized void close() {
-        if (client != null) {
-            client.close();
+        if (cloudFront != null) {
+            cloudFront.close();
         }
     }
 }

@@ -186,8 +186,12 @@ public class IngestComponent extends DefaultComponent {
         if (folders != null) {
             folders.close();
         }
-        getCamelContext().getExecutorServiceManager().shutdownNow(timer);
-        getCamelContext().getExecutorServiceManager().shutdownNow(threads);
+        if (timer != null) { // null when the context stops before this component started
+            getCamelContext().getExecutorServiceManager().shutdownNow(timer);
+        }
+        if (threads != null) {
+            getCamelContext().getExecutorServiceManager().shutdownNow(threads);
+        }
         super.doStop();
     }
 

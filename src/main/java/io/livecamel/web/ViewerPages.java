@@ -15,13 +15,12 @@ public final class ViewerPages {
     private final StreamingSettings settings;
     private final String index;
     private final String watch;
-    private final byte[] hlsJs;
+    private byte[] hlsJs;
 
     public ViewerPages(StreamingSettings settings) {
         this.settings = settings;
         this.index = new String(resource("web/index.html"), StandardCharsets.UTF_8);
         this.watch = new String(resource("web/watch.html"), StandardCharsets.UTF_8);
-        this.hlsJs = resource(HLS_JS);
     }
 
     private static byte[] resource(String name) {
@@ -50,7 +49,11 @@ public final class ViewerPages {
                         .replace("<", "%3C").replace(">", "%3E"));
     }
 
-    public byte[] hlsJs() {
+    /** Read at the first request: an application without the player page (Karaf) need not carry the webjar. */
+    public synchronized byte[] hlsJs() {
+        if (hlsJs == null) {
+            hlsJs = resource(HLS_JS);
+        }
         return hlsJs;
     }
 }

@@ -1,0 +1,56 @@
+package io.livecamel.testing;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.livecamel.origin.EmbeddedOrigin;
+import org.apache.camel.util.FileUtil;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The S3 service of an application that runs the publisher some other way (its own Camel application, Karaf):
+ * s3proxy on a free port with the bucket {@value #BUCKET}, started before each test in a fresh work folder, and the
+ * credentials the application's AWS SDK reads from its environment.
+ */
+public final class HostOrigin implements BeforeEachCallback, AfterEachCallback {
+
+    public static final String BUCKET = "my-videos";
+
+    private final Path work;
+    private final int port = FreePort.find();
+    private EmbeddedOrigin s3;
+
+    /** {@code work} is emptied before each test; the S3 data go to its {@code s3} folder. */
+    public HostOrigin(Path work) {
+        this.work = work;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        FileUtil.removeDir(work.toFile());
+        s3 = new EmbeddedOrigin(port, work.resolve("s3"), BUCKET, TestCredentials.CREDENTIALS, store -> store);
+        s3.start();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        s3.stop();
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public URI playlist(String channel) {
+        return endpoint().resolve("/" + BUCKET + "/videos/" + channel + "/index.m3u8");
+    }
+
+    /** The credentials as the SDK's default provider chain reads them from the environment. */
+    public Map<String, String> awsEnvironment() {
+        return Map.of("AWS_ACCESS_KEY_ID", TestCredentials.CREDENTIALS.accessKeyId(),
+                "AWS_SECRET_ACCESS_KEY", TestCredentials.CREDENTIALS.secretAccessKey());
+    }
+}
