@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamingBundle implements BundleActivator, ManagedService {
 
-    static final String PID = "io.livecamel.streaming";
+    public static final String PID = "io.livecamel.streaming";
     /** The flow, in the order the routes refer to each other; http.camel.yaml is the standalone application's. */
     static final List<String> ROUTE_FILES = List.of("origin.camel.yaml", "sessions.camel.yaml", "channel.camel.yaml");
 
@@ -82,7 +82,6 @@ public final class StreamingBundle implements BundleActivator, ManagedService {
     }
 
     private void startCamel(Properties settings) {
-        CamelContext context = new OsgiDefaultCamelContext(bundle);
         try {
             if (StreamingSettings.read(name -> Optional.ofNullable(settings.getProperty(name))).s3Embedded()) {
                 LOG.error("Live streaming cannot start: the embedded S3 server is not part of the Karaf feature. "
@@ -90,6 +89,12 @@ public final class StreamingBundle implements BundleActivator, ManagedService {
                         + "streaming.s3.* settings", PID);
                 return;
             }
+        } catch (RuntimeException e) {
+            LOG.error("Live streaming cannot start: {}", e.getMessage());
+            return;
+        }
+        CamelContext context = new OsgiDefaultCamelContext(bundle);
+        try {
             context.getCamelContextExtension().setName("live-streaming");
             context.getPropertiesComponent().setInitialProperties(settings);
             new StreamingConfiguration().configure(context);
