@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import io.livecamel.StreamingHeaders;
 import io.livecamel.cdn.CdnInvalidation;
@@ -23,8 +24,10 @@ import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.AdviceWithRouteBuilder;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.BeanDefinition;
 import org.apache.camel.model.ToDynamicDefinition;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.util.function.ThrowingConsumer;
@@ -207,13 +210,23 @@ class FlowRoutesTest {
     void theCdnIsToldOnlyWhenADistributionIsSet() throws Exception {
         for (boolean withDistribution : List.of(false, true)) {
             start(withDistribution ? Map.of("streaming.cloudfront.distribution-id", "E123EXAMPLE") : Map.of(), null,
-                    Map.of("stream-end", advice -> advice.mockEndpointsAndSkip("direct:invalidate-cdn", "seda:*")));
+                    withDistribution ? Map.of("stream-end", advice -> advice.mockEndpointsAndSkip("seda:*"),
+                            "invalidate-cdn", advice -> advice.weaveByType(BeanDefinition.class).replace()
+                                    .to("mock:cdn"))
+                            : Map.of("stream-end", advice -> advice.mockEndpointsAndSkip("seda:*")));
+            assertEquals(withDistribution, context.getRoute("invalidate-cdn") != null,
+                    "the CDN route is there only with a distribution");
             event(StreamingHeaders.SESSION_STARTED);
             MockEndpoint.resetMocks(context);
-            mock("direct:invalidate-cdn").expectedMessageCount(withDistribution ? 1 : 0);
+            mock("cdn").expectedMessageCount(withDistribution ? 1 : 0);
+            if (withDistribution) {
+                mock("cdn").expectedHeaderReceived(StreamingHeaders.CHANNEL, "main");
+            }
             mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.EVENT,
                     StreamingHeaders.SESSION_ENDED);
+            NotifyBuilder ended = new NotifyBuilder(context).fromRoute("live-main").whenCompleted(1).create();
             event(StreamingHeaders.SESSION_ENDED);
+            assertTrue(ended.matches(10, TimeUnit.SECONDS), "the session's end went through");
             MockEndpoint.assertIsSatisfied(context);
             assertTrue(mock("seda:session-events").getExchanges().get(0).getMessage()
                     .getHeader(StreamingHeaders.SUMMARY) != null, "the end is reported with what went up");
@@ -225,13 +238,18 @@ class FlowRoutesTest {
     void sessionEventsArePostedOnlyWhenAWebhookIsSetAndCarryNoHeaders() throws Exception {
         for (boolean withWebhook : List.of(false, true)) {
             start(withWebhook ? Map.of("streaming.webhook.url", "http://127.0.0.1:9/hook?token=secret") : Map.of(),
-                    null, Map.of("session-events",
-                            advice -> advice.weaveByType(ToDynamicDefinition.class).replace().to("mock:webhook")));
+                    null, withWebhook ? Map.of("webhook",
+                            advice -> advice.weaveByType(ToDynamicDefinition.class).replace().to("mock:webhook"))
+                            : Map.of());
+            assertEquals(withWebhook, context.getRoute("webhook") != null,
+                    "the webhook route is there only with a URL");
             MockEndpoint webhook = mock("webhook");
             webhook.expectedMessageCount(withWebhook ? 1 : 0);
+            NotifyBuilder logged = new NotifyBuilder(context).fromRoute("session-events").whenCompleted(1).create();
             events.sendBodyAndHeaders("seda:session-events", null, Map.of(StreamingHeaders.EVENT,
                     StreamingHeaders.SESSION_STARTED, StreamingHeaders.CHANNEL, "main", StreamingHeaders.SESSION,
                     SESSION, StreamingHeaders.REMOTE_ADDRESS, "192.0.2.7:38824"));
+            assertTrue(logged.matches(10, TimeUnit.SECONDS), "the event went through its route");
             MockEndpoint.assertIsSatisfied(context);
             if (withWebhook) {
                 var posted = webhook.getExchanges().get(0).getMessage();
