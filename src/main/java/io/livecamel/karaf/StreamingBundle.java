@@ -97,6 +97,9 @@ public final class StreamingBundle implements BundleActivator, ManagedService {
         try {
             context.getCamelContextExtension().setName("live-streaming");
             context.getPropertiesComponent().setInitialProperties(settings);
+            // as in the standalone application: an origin that is down (or refuses) at start does not stop the flow,
+            // its routes are started again in the background (with Camel's back-off) while segments wait on disk
+            context.getRouteController().supervising();
             new StreamingConfiguration().configure(context);
             YamlRoutesBuilderLoader yaml = new YamlRoutesBuilderLoader();
             yaml.setCamelContext(context);
