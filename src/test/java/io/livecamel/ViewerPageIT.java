@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +107,10 @@ class ViewerPageIT extends StreamingTestSupport {
             publisher.kill();
             Eventually.await("the page to show the channel offline", Duration.ofSeconds(20),
                     () -> "offline".equals(browser.text("#status")));
+            // offline shows as soon as the publisher has gone; a publisher back within the reconnect grace would
+            // continue the same session
+            Eventually.await("the first session to end at the origin", Duration.ofSeconds(20),
+                    () -> playlistEnded());
             try (Publisher again = Publisher.start(rtmpPort, KEY, 30, work.resolve("logs"), "640x360")) {
                 Eventually.await("the page to pick up the new session", Duration.ofSeconds(30),
                         () -> !firstSession.equals(browser.script("return window.player.sessionId"))
@@ -114,6 +119,17 @@ class ViewerPageIT extends StreamingTestSupport {
                 Eventually.await("the new session to play", Duration.ofSeconds(30),
                         () -> currentTime(browser) > restartedAt + 3);
             }
+        }
+    }
+
+    private boolean playlistEnded() {
+        try {
+            return get(playlist("main")).body().contains("#EXT-X-ENDLIST");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
