@@ -12,7 +12,7 @@ public final class StreamingHeaders {
     @Metadata(description = "The session id; it prefixes the session's segment names.", javaType = "String")
     public static final String SESSION = "StreamingSession";
     /** What happened: one of the event values below. */
-    @Metadata(description = "What happened: SessionStarted, PublisherLeft, PublisherReconnected or SessionEnded.", javaType = "String")
+    @Metadata(description = "What happened: SessionStarted, SessionRecovered, PublisherLeft, PublisherReconnected or SessionEnded.", javaType = "String")
     public static final String EVENT = "StreamingEvent";
     /** The publisher's connection number within the session (1, then 2 after a reconnect...). */
     @Metadata(description = "The publisher's connection number within the session (1, then 2 after a reconnect...).", javaType = "Integer")
@@ -37,6 +37,11 @@ public final class StreamingHeaders {
 
     /** A publisher went live: a new session. */
     public static final String SESSION_STARTED = "SessionStarted";
+    /**
+     * At start, a session an earlier run left unfinished (it stopped without ending it: a crash, a kill): what it
+     * wrote goes to the origin, and the session ends unless a publisher comes back within the reconnect grace.
+     */
+    public static final String SESSION_RECOVERED = "SessionRecovered";
     /** A publisher came back within the reconnect grace: the session goes on. */
     public static final String PUBLISHER_RECONNECTED = "PublisherReconnected";
     /** A publisher's connection ended; the session ends unless it comes back within the reconnect grace. */

@@ -70,6 +70,7 @@ final class ChannelIngest {
     private boolean stopping;
     private String lastReason;
     private CountDownLatch idle = new CountDownLatch(0);
+    private boolean recoveryDone;
 
     ChannelIngest(Channel channel, IngestComponent component, ExecutorService lane) {
         this.channel = channel;
@@ -94,10 +95,70 @@ final class ChannelIngest {
         return channel;
     }
 
-    /** A route takes the channel's events: publishers are let in from now on. */
+    /**
+     * A route takes the channel's events: publishers are let in from now on. The first time, the sessions an earlier
+     * run left in the channel's folder are taken up first.
+     */
     void routeStarted() {
-        lane.execute(() -> stopping = false);
+        lane.execute(() -> {
+            stopping = false;
+            if (!recoveryDone) {
+                recoveryDone = true;
+                recoverLeftSessions();
+            }
+        });
         open = true;
+    }
+
+    /**
+     * The sessions whose playlist an earlier run left in the channel's folder: it stopped without ending them (a
+     * crash, a kill). Each is recovered (the route puts what is finished on the origin); all but the newest end at
+     * once, the newest waits for its publisher for the reconnect grace, counted from now (OBS reconnects by itself).
+     * Files of a session that never wrote a playlist were never published: they go.
+     */
+    private void recoverLeftSessions() {
+        List<String> names;
+        try (var files = Files.list(folder())) {
+            names = files.map(file -> file.getFileName().toString()).toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            LOG.error("Channel {}: cannot read {} for sessions an earlier run left: {}", channel.name(), folder(),
+                    e.getMessage());
+            return;
+        }
+        List<String> sessions = names.stream().filter(name -> name.endsWith(".m3u8")).map(Session::ofPlaylist)
+                .sorted().toList();
+        for (String name : names) {
+            if (sessions.stream().noneMatch(left -> Session.owns(name, left))) {
+                try {
+                    Files.deleteIfExists(folder().resolve(name));
+                    LOG.info("Channel {}: {}, left by an earlier run in a session with no playlist, is deleted",
+                            channel.name(), name);
+                } catch (IOException e) {
+                    LOG.warn("Channel {}: cannot delete {}: {}", channel.name(), name, e.getMessage());
+                }
+            }
+        }
+        for (String left : sessions) {
+            int connections = names.stream().mapToInt(name -> Session.connectionNumber(name, left)).max().orElse(0);
+            Map<String, Object> event = event(StreamingHeaders.SESSION_RECOVERED, left);
+            event.put(StreamingHeaders.CONNECTION, connections);
+            emit(event);
+            if (!left.equals(sessions.get(sessions.size() - 1))) {
+                Map<String, Object> ended = event(StreamingHeaders.SESSION_ENDED, left);
+                ended.put(StreamingHeaders.REASON, "an earlier run of the application stopped without ending it");
+                emit(ended);
+            } else {
+                session = left;
+                connection = connections;
+                sessionStarted = true;
+                idle = new CountDownLatch(1);
+                lastReason = "the application restarted";
+                graceTimeout = component.timer().schedule(() -> lane.execute(this::graceIsOver), grace().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     /** The next event for the route, waiting up to {@code timeout} for one; {@code null} if none came. */

@@ -81,6 +81,34 @@ public final class Origin {
         channelState.publisherConnected = true;
     }
 
+    /**
+     * A session an earlier run left unfinished ({@link SessionRecovery}): its connections were let in then, the
+     * segments in {@code onOrigin} are there already, and {@code published} (if not null) is its playlist there.
+     */
+    void recovered(String channel, String session, int connections, Set<String> onOrigin, Playlist published) {
+        ChannelState channelState = state(channel);
+        SessionState state = channelState.session(session);
+        for (int number = 1; number <= connections; number++) {
+            state.admitted.add(Session.connectionId(session, number));
+        }
+        state.startedAt = Session.startedAt(session);
+        for (String name : onOrigin) {
+            long size = channelDir(channel).resolve(name).toFile().length();
+            if (state.uploaded.add(name)) {
+                state.bytes += size;
+                state.segments++;
+                state.sizes.put(name, size);
+            }
+        }
+        if (published != null) {
+            published.segments().forEach(segment -> state.listedOnOrigin.add(segment.uri()));
+            state.published = published;
+            channelState.liveSession = session;
+            channelState.lastPublished = published;
+        }
+        channelState.currentSession = session;
+    }
+
     /** The publisher's connection ended; the session may still go on (reconnect grace). */
     public void publisherLeft(String channel) {
         state(channel).publisherConnected = false;

@@ -1,6 +1,8 @@
 package io.livecamel.origin;
 
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,6 +20,7 @@ public final class Session {
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmssSSS");
     private static final Pattern SEGMENT = Pattern.compile("(.+)-(\\d+)-(\\d+)\\.ts");
+    private static final Pattern CONNECTION_FILE = Pattern.compile("(.+)-(\\d+)-\\d+\\.ts(\\.tmp)?");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Session() {
@@ -91,6 +94,21 @@ public final class Session {
     /** True for every file ffmpeg writes for the session, temporary ones included. */
     public static boolean owns(String fileName, String session) {
         return fileName.startsWith(session + "-") || fileName.startsWith(session + ".m3u8");
+    }
+
+    /**
+     * The connection that wrote a file of a session (a segment, temporary or finished), or 0 for another file (the
+     * playlist, another session's).
+     */
+    public static int connectionNumber(String fileName, String session) {
+        Matcher matcher = CONNECTION_FILE.matcher(fileName);
+        return matcher.matches() && matcher.group(1).equals(session) ? Integer.parseInt(matcher.group(2)) : 0;
+    }
+
+    /** When a session started, from its id. */
+    public static Instant startedAt(String session) {
+        return LocalDateTime.parse(session.substring(0, "yyyyMMdd-HHmmssSSS".length()), STAMP)
+                .toInstant(ZoneOffset.UTC);
     }
 
     /** True for every segment file, temporary ones included, that one connection of a session wrote. */

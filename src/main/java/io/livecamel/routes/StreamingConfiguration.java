@@ -11,6 +11,7 @@ import io.livecamel.ingest.IngestComponent;
 import io.livecamel.origin.EmbeddedOrigin;
 import io.livecamel.origin.Origin;
 import io.livecamel.origin.S3Clients;
+import io.livecamel.origin.SessionRecovery;
 import io.livecamel.settings.Channel;
 import io.livecamel.settings.InvalidSettingException;
 import io.livecamel.settings.StreamingSettings;
@@ -88,6 +89,7 @@ public class StreamingConfiguration implements CamelConfiguration {
         context.getRegistry().bind("streamingSettings", settings);
         context.getRegistry().bind("s3Client", s3);
         context.getRegistry().bind("origin", origin);
+        context.getRegistry().bind("sessionRecovery", new SessionRecovery(origin, s3, settings));
         context.getRegistry().bind("originMetrics", metrics);
         context.getRegistry().bind("uploadFailure", (Processor) exchange -> metrics.uploadFailed(
                 exchange.getMessage().getHeader(StreamingHeaders.CHANNEL, String.class)));

@@ -181,4 +181,35 @@ class OriginTest {
             assertEquals(List.of(seg(S2, 0)), files.map(p -> p.getFileName().toString()).toList());
         }
     }
+
+    @Test
+    void aRecoveredSessionUploadsOnlyWhatTheOriginLacksAndItsPlaylistNeverGoesBack() throws IOException {
+        String left = "20261124-100000000-cccc";
+        segments(left, 0, 4);
+        playlist(left, 0, 4, false);
+        Playlist atOrigin = Playlist.parse(Files.readString(folder.resolve(left + ".m3u8"))).upTo(
+                uri -> Session.sequenceOf(uri) <= 2);
+        // a fresh Origin: what the run before knew is gone
+        origin = new Origin(StreamingSettings.read(name -> name.equals("streaming.media-dir")
+                ? Optional.of(media.toString()) : Optional.empty()), new OriginMetrics(new SimpleMeterRegistry()));
+        assertEquals(List.of(), origin.pendingSegments("main", left), "nothing of a session not taken up");
+
+        origin.recovered("main", left, 1, java.util.Set.of(seg(left, 0), seg(left, 1), seg(left, 2)), atOrigin);
+        assertEquals(List.of(seg(left, 3), seg(left, 4)),
+                origin.pendingSegments("main", left).stream().map(File::getName).toList());
+        assertNull(origin.nextPlaylist("main", left, false), "the origin's playlist is not replaced by the same");
+        origin.segmentUploaded("main", seg(left, 3));
+        assertEquals(List.of(seg(left, 0), seg(left, 1), seg(left, 2), seg(left, 3)),
+                uris(origin.nextPlaylist("main", left, false)));
+        assertEquals(4L, origin.summary("main", left).get("segments"), "the three found at the origin and one since");
+    }
+
+    @Test
+    void aFileOfASessionNamesItsConnectionAndASessionItsStart() {
+        assertEquals(2, Session.connectionNumber(S1 + "-2-00007.ts", S1));
+        assertEquals(3, Session.connectionNumber(S1 + "-3-00008.ts.tmp", S1));
+        assertEquals(0, Session.connectionNumber(S1 + ".m3u8", S1));
+        assertEquals(0, Session.connectionNumber(S2 + "-1-00000.ts", S1));
+        assertEquals(java.time.Instant.parse("2026-11-24T08:00:00Z"), Session.startedAt(S1));
+    }
 }

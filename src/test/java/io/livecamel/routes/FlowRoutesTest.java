@@ -17,6 +17,7 @@ import io.livecamel.StreamingHeaders;
 import io.livecamel.cdn.CdnInvalidation;
 import io.livecamel.origin.Origin;
 import io.livecamel.origin.OriginMetrics;
+import io.livecamel.origin.SessionRecovery;
 import io.livecamel.settings.StreamingSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
@@ -71,6 +72,8 @@ class FlowRoutesTest {
         origin = new Origin(streaming, new OriginMetrics(new SimpleMeterRegistry()));
         context.getRegistry().bind("origin", origin);
         context.getRegistry().bind("cdn", new CdnInvalidation(streaming));
+        // no S3 here: a test of a recovered session replaces the call
+        context.getRegistry().bind("sessionRecovery", new SessionRecovery(origin, null, streaming));
         context.getRegistry().bind("sessionEvent", new SessionEvent());
         context.getRegistry().bind("uploadFailure", (Processor) exchange -> { });
         var resources = PluginHelper.getResourceLoader(context);
@@ -121,6 +124,21 @@ class FlowRoutesTest {
         mock("direct:publish-playlist").expectedMessageCount(0);
         mock("seda:session-events").expectedMessageCount(0);
         event(StreamingHeaders.SEGMENT_FINISHED);
+        MockEndpoint.assertIsSatisfied(context);
+    }
+
+    @Test
+    void aSessionLeftByAnEarlierRunIsTakenUpThenItsSegmentsAndPlaylistGoUp() throws Exception {
+        start(Map.of(), advice -> {
+            advice.weaveByToString("Bean\\[ref:sessionRecovery .*").replace().to("mock:recovery");
+            advice.mockEndpointsAndSkip("direct:upload-pending", "direct:publish-playlist", "seda:session-events*");
+        }, Map.of());
+        mock("recovery").expectedHeaderReceived(StreamingHeaders.CONNECTION, 1);
+        mock("direct:upload-pending").expectedMessageCount(1);
+        mock("direct:publish-playlist").expectedMessageCount(1);
+        mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.EVENT,
+                StreamingHeaders.SESSION_RECOVERED);
+        event(StreamingHeaders.SESSION_RECOVERED);
         MockEndpoint.assertIsSatisfied(context);
     }
 

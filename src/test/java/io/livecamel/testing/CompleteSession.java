@@ -3,7 +3,6 @@ package io.livecamel.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,28 +30,15 @@ public final class CompleteSession {
                 assertEquals(0, publisher.await(Duration.ofSeconds(60)), publisher.log());
             }
             Eventually.await("the session closed at the origin", Duration.ofSeconds(60),
-                    () -> body(playlist).endsWith("#EXT-X-ENDLIST\n"));
+                    () -> OriginPoller.read(playlist).endsWith("#EXT-X-ENDLIST\n"));
             assertEquals(List.of(), poller.violations());
         }
-        List<String> segments = OriginPoller.segments(body(playlist));
+        List<String> segments = OriginPoller.segments(OriginPoller.read(playlist));
         assertTrue(segments.size() >= 3, "about 4 one-second segments expected: " + segments);
         for (String segment : segments) {
             assertEquals(200, HTTP.send(HttpRequest.newBuilder(playlist.resolve(segment)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode(), segment);
         }
         return segments;
-    }
-
-    private static String body(URI uri) {
-        try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? response.body() : "";
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
     }
 }

@@ -31,13 +31,26 @@ public final class HostOrigin implements BeforeEachCallback, AfterEachCallback {
     @Override
     public void beforeEach(ExtensionContext context) {
         FileUtil.removeDir(work.toFile());
-        s3 = new EmbeddedOrigin(port, work.resolve("s3"), BUCKET, TestCredentials.CREDENTIALS, store -> store);
-        s3.start();
+        start();
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        s3.stop();
+        stop();
+    }
+
+    /** An outage: the port refuses connections until {@link #start}; what the bucket holds stays. */
+    public void stop() {
+        if (s3 != null) {
+            s3.stop();
+            s3 = null;
+        }
+    }
+
+    /** Starts it again on the same port with what the bucket held. */
+    public void start() {
+        s3 = new EmbeddedOrigin(port, work.resolve("s3"), BUCKET, TestCredentials.CREDENTIALS, store -> store);
+        s3.start();
     }
 
     public URI endpoint() {

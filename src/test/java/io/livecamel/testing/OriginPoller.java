@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class OriginPoller implements AutoCloseable {
 
+    private static final HttpClient SHARED = HttpClient.newHttpClient();
     private static final Pattern NUMBERED = Pattern.compile("(.+)-(\\d+)\\.ts");
 
     private final URI playlist;
@@ -123,7 +124,7 @@ public final class OriginPoller implements AutoCloseable {
      * series goes on (a viewer would see an older playlist after a newer one), or null. A new session or
      * connection (another name prefix) is not going back.
      */
-    static String backwards(String older, String newer) {
+    public static String backwards(String older, String newer) {
         if (older == null) {
             return null;
         }
@@ -141,6 +142,20 @@ public final class OriginPoller implements AutoCloseable {
         return null;
     }
 
+    /** What the origin answers for a playlist now: its text, or "" when it has none (or does not answer). */
+    public static String read(URI playlist) {
+        try {
+            HttpResponse<String> response = SHARED.send(HttpRequest.newBuilder(playlist).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
     /** The segment URIs a playlist lists. */
     public static List<String> segments(String playlist) {
         List<String> segments = new ArrayList<>();
@@ -153,6 +168,11 @@ public final class OriginPoller implements AutoCloseable {
     }
 
     /** When a playlist with #EXT-X-ENDLIST was first read, in {@link System#nanoTime()}, or 0. */
+    /** The last playlist read, or null. */
+    public String lastRead() {
+        return lastRead;
+    }
+
     public long firstEndListNanos() {
         return firstEndListNanos;
     }

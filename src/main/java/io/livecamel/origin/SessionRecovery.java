@@ -1,0 +1,106 @@
+package io.livecamel.origin;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import io.livecamel.settings.StreamingSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * Takes up a session an earlier run left unfinished (a crash, a kill): the origin's own state wins over anything
+ * remembered. A finished segment on local disk that the origin already holds (same name, same size) counts as
+ * uploaded and does not go up again; the channel's playlist at the origin, if it is this session's, is the one the
+ * next must be newer than, so the playlist never goes back. Every other finished segment then goes up, in order.
+ */
+public final class SessionRecovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRecovery.class);
+
+    private final Origin origin;
+    private final S3Client s3;
+    private final StreamingSettings settings;
+
+    public SessionRecovery(Origin origin, S3Client s3, StreamingSettings settings) {
+        this.origin = origin;
+        this.s3 = s3;
+        this.settings = settings;
+    }
+
+    /** Called on the channel's lane; an origin that does not answer fails it (the route retries it). */
+    public void adopt(String channel, String session, int connections) {
+        Path folder = origin.channelDir(channel);
+        Set<String> onOrigin = new HashSet<>();
+        List<Path> finished = finishedSegments(folder, session);
+        for (Path segment : finished) {
+            String name = segment.getFileName().toString();
+            if (holds(settings.objectKey(channel, name), size(segment))) {
+                onOrigin.add(name);
+            }
+        }
+        Playlist published = publishedPlaylist(channel, session);
+        origin.recovered(channel, session, connections, onOrigin, published);
+        LOG.info("Channel {}: session {}, left unfinished by an earlier run, is taken up: {} finished segments on "
+                + "disk, {} of them already at the origin{}", channel, session, finished.size(), onOrigin.size(),
+                published == null ? "" : ", which lists up to " + last(published));
+    }
+
+    private static List<Path> finishedSegments(Path folder, String session) {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(file -> Session.isSegmentOf(file.getFileName().toString(), session)).toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private boolean holds(String key, long size) {
+        try {
+            return s3.headObject(request -> request.bucket(settings.s3Bucket()).key(key)).contentLength() == size;
+        } catch (NoSuchKeyException e) {
+            return false;
+        }
+    }
+
+    /** The channel's playlist at the origin if it is this session's, else {@code null}. */
+    private Playlist publishedPlaylist(String channel, String session) {
+        String text;
+        try {
+            text = s3.getObjectAsBytes(request -> request.bucket(settings.s3Bucket())
+                    .key(settings.playlistKey(channel))).asUtf8String();
+        } catch (NoSuchKeyException e) {
+            return null;
+        }
+        try {
+            Playlist playlist = Playlist.parse(text);
+            return playlist.segments().stream().anyMatch(segment -> Session.isSegmentOf(segment.uri(), session))
+                    ? playlist : null;
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Channel {}: the playlist at the origin is not one this application wrote ({})", channel,
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    private static String last(Playlist playlist) {
+        return playlist.segments().get(playlist.segments().size() - 1).uri();
+    }
+}
