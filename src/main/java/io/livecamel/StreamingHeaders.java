@@ -32,6 +32,9 @@ public final class StreamingHeaders {
     public static final String AUDIO_CODEC = "StreamingAudioCodec";
     @Metadata(description = "On SessionStarted and PublisherReconnected: the video's width x height, when known.", javaType = "String")
     public static final String RESOLUTION = "StreamingResolution";
+    /** On {@link #SESSION_ENDED} with recording on: the URL of the session's recording (a VOD playlist). */
+    @Metadata(description = "On SessionEnded with streaming.recording on: the URL of the session's recording.", javaType = "String")
+    public static final String RECORDING = "StreamingRecording";
     /** On {@link #SESSION_ENDED} once closed at the origin: segments, bytes, durationSeconds. */
     public static final String SUMMARY = "StreamingSummary";
 

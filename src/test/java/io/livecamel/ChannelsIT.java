@@ -58,8 +58,8 @@ class ChannelsIT extends StreamingTestSupport {
             List<String> segments = OriginPoller.segments(text);
             assertTrue(segments.size() >= 5, channel + ": " + text);
             assertTrue(text.endsWith("#EXT-X-ENDLIST\n"), text);
-            assertEquals(segments.size() + 1, objectsAtOrigin(channel).size(),
-                    channel + " has its segments and its playlist, nothing else: " + objectsAtOrigin(channel));
+            assertEquals(segments.size() + 2, objectsAtOrigin(channel).size(), channel
+                    + " has its segments, its playlist and its recording, nothing else: " + objectsAtOrigin(channel));
             assertEquals(List.of(), filesIn(channelFolder(channel)));
         }
     }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class HttpIT extends StreamingTestSupport {
 
     private static final List<String> FIELDS = List.of("name", "live", "sessionId", "startedAt", "segments", "bytes",
-            "bitrate", "lastSegmentAt", "playlistUrl");
+            "bitrate", "lastSegmentAt", "playlistUrl", "lastRecordingUrl");
 
     private URI site(String path) {
         return URI.create("http://127.0.0.1:" + httpPort + path);

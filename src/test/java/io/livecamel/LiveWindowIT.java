@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.livecamel.origin.Session;
 import io.livecamel.testing.Listeners;
 import io.livecamel.testing.OriginPoller;
 import io.livecamel.testing.Publisher;
@@ -50,6 +51,11 @@ class LiveWindowIT extends StreamingTestSupport {
             assertTrue(text.endsWith("#EXT-X-ENDLIST\n"), text);
             List<String> stored = objectsAtOrigin("main");
             assertTrue(stored.containsAll(all), "every segment stays at the origin: " + stored);
+            // the live playlist holds the window, the session's recording every segment
+            String recording = get(playlist("main").resolve(
+                    Session.ofSegment(all.get(0)) + "/index.m3u8")).body();
+            assertEquals(all.stream().map(segment -> "../" + segment).toList(), OriginPoller.segments(recording),
+                    recording);
             assertEquals(List.of(), filesIn(channelFolder("main")));
         }
     }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import io.livecamel.origin.Session;
 import io.livecamel.testing.Listeners;
 import io.livecamel.testing.OriginPoller;
 import io.livecamel.testing.Publisher;
@@ -55,6 +56,14 @@ class PipelineIT extends StreamingTestSupport {
             assertTrue(text.endsWith("#EXT-X-ENDLIST\n"), text);
             assertEquals(first.size(), count(text, "#EXT-X-PROGRAM-DATE-TIME:"), text);
             assertFalse(text.contains(KEY));
+
+            // the session's recording: every segment, a video on demand, one folder below them
+            HttpResponse<String> recording = get(playlist.resolve(Session.ofSegment(first.get(0)) + "/index.m3u8"));
+            assertEquals(200, recording.statusCode());
+            assertEquals(first.stream().map(segment -> "../" + segment).toList(),
+                    OriginPoller.segments(recording.body()));
+            assertTrue(recording.body().contains("#EXT-X-PLAYLIST-TYPE:VOD")
+                    && recording.body().endsWith("#EXT-X-ENDLIST\n"), recording.body());
 
             for (String segment : first) {
                 HttpResponse<byte[]> object = getBytes(playlist.resolve(segment));

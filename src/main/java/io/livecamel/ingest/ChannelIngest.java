@@ -114,7 +114,8 @@ final class ChannelIngest {
      * The sessions whose playlist an earlier run left in the channel's folder: it stopped without ending them (a
      * crash, a kill). Each is recovered (the route puts what is finished on the origin); all but the newest end at
      * once, the newest waits for its publisher for the reconnect grace, counted from now (OBS reconnects by itself).
-     * Files of a session that never wrote a playlist were never published: they go.
+     * Segments of a session that never wrote a playlist were never published: they go. Files not named the way this
+     * application names them are left alone.
      */
     private void recoverLeftSessions() {
         List<String> names;
@@ -128,9 +129,13 @@ final class ChannelIngest {
             return;
         }
         List<String> sessions = names.stream().filter(name -> name.endsWith(".m3u8")).map(Session::ofPlaylist)
-                .sorted().toList();
+                .filter(Session::isId).sorted().toList();
         for (String name : names) {
-            if (sessions.stream().noneMatch(left -> Session.owns(name, left))) {
+            // only a session's segments, finished or not; a file not named the way this application names them
+            // is left alone
+            String segment = name.replaceFirst("\\.tmp$", "");
+            boolean ours = Session.isSegment(segment) && Session.isId(Session.ofSegment(segment));
+            if (ours && sessions.stream().noneMatch(left -> Session.owns(name, left))) {
                 try {
                     Files.deleteIfExists(folder().resolve(name));
                     LOG.info("Channel {}: {}, left by an earlier run in a session with no playlist, is deleted",

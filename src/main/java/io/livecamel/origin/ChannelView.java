@@ -2,9 +2,10 @@ package io.livecamel.origin;
 
 /**
  * A channel as {@code /api/channels} shows it: whether a publisher is live, its session, what the session put on
- * the origin, the publisher's bitrate (bits per second) over its last segments, and the playlist URL viewers load.
- * Times are ISO-8601 (UTC) or null. Never a key.
+ * the origin, the publisher's bitrate (bits per second) over its last segments, the playlist URL viewers load, and
+ * the recording of the last session that ended (null until one has, since the start). Times are ISO-8601 (UTC) or
+ * null. Never a key.
  */
 public record ChannelView(String name, boolean live, String sessionId, String startedAt, long segments, long bytes,
-        long bitrate, String lastSegmentAt, String playlistUrl) {
+        long bitrate, String lastSegmentAt, String playlistUrl, String lastRecordingUrl) {
 }

@@ -6,8 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
@@ -85,7 +87,8 @@ public final class Origin {
      * A session an earlier run left unfinished ({@link SessionRecovery}): its connections were let in then, the
      * segments in {@code onOrigin} are there already, and {@code published} (if not null) is its playlist there.
      */
-    void recovered(String channel, String session, int connections, Set<String> onOrigin, Playlist published) {
+    void recovered(String channel, String session, int connections, Set<String> onOrigin, Playlist published)
+            throws IOException {
         ChannelState channelState = state(channel);
         SessionState state = channelState.session(session);
         for (int number = 1; number <= connections; number++) {
@@ -101,6 +104,11 @@ public final class Origin {
             }
         }
         if (published != null) {
+            // listed at the origin, but the run before may have died before it wrote them down
+            Set<String> recorded = new HashSet<>(recordedSegments(channel, session).stream()
+                    .map(Playlist.Segment::uri).toList());
+            record(channel, session, published.segments().stream()
+                    .filter(segment -> !recorded.contains(segment.uri())).toList());
             published.segments().forEach(segment -> state.listedOnOrigin.add(segment.uri()));
             state.published = published;
             channelState.liveSession = session;
@@ -211,11 +219,14 @@ public final class Origin {
         ChannelState state = state(channel);
         SessionState current = state.session(session);
         Instant now = Instant.now();
+        List<Playlist.Segment> first = new ArrayList<>();
         for (Playlist.Segment segment : playlist.segments()) {
             if (current.listedOnOrigin.add(segment.uri())) {
                 segmentFirstListed(channel, state, current, segment, now);
+                first.add(segment);
             }
         }
+        record(channel, session, first);
         current.published = playlist;
         state.liveSession = session;
         state.lastPublished = playlist;
@@ -249,6 +260,54 @@ public final class Origin {
         state.lastSegmentAt = now;
     }
 
+    /**
+     * Writes down segments as the session first lists them at the origin: the session's recording grows on local
+     * disk beside it, so that it survives a crash and the live window stays bounded.
+     */
+    private void record(String channel, String session, List<Playlist.Segment> segments) throws IOException {
+        if (!settings.recording() || segments.isEmpty()) {
+            return;
+        }
+        StringBuilder lines = new StringBuilder();
+        for (Playlist.Segment segment : segments) {
+            segment.tags().forEach(tag -> lines.append(tag).append('\n'));
+            lines.append(segment.uri()).append('\n');
+        }
+        Files.writeString(channelDir(channel).resolve(Session.recordingFile(session)), lines,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private List<Playlist.Segment> recordedSegments(String channel, String session) {
+        try {
+            return Playlist.parse("#EXTM3U\n" + Files.readString(
+                    channelDir(channel).resolve(Session.recordingFile(session)))).segments();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The whole session as a video on demand, once it has ended: every segment it listed at the origin, or
+     * {@code null} when recording is off or it listed none. It lives one folder below the segments.
+     */
+    public Playlist recording(String channel, String session) {
+        List<Playlist.Segment> segments = settings.recording() ? recordedSegments(channel, session) : List.of();
+        return segments.isEmpty() ? null : Playlist.recording(segments, "../");
+    }
+
+    public String recordingKey(String channel, String session) {
+        return settings.recordingKey(channel, session);
+    }
+
+    /** The session's recording is at the origin: its URL, as the session event and the API give it. */
+    public String recorded(String channel, String session) {
+        String url = settings.publicUrl(settings.recordingKey(channel, session));
+        state(channel).lastRecording = url;
+        return url;
+    }
+
     /** What viewers and operators see of a channel ({@code /api/channels}). */
     public ChannelView view(String channel) {
         ChannelState state = state(channel);
@@ -260,7 +319,7 @@ public final class Origin {
                 current == null ? 0 : current.bytes,
                 state.publisherConnected ? bitrate(state) : 0,
                 state.lastSegmentAt == null ? null : state.lastSegmentAt.toString(),
-                settings.publicPlaylistUrl(channel));
+                settings.publicPlaylistUrl(channel), state.lastRecording);
     }
 
     /** Bits per second over the last segments listed at the origin. */
@@ -329,6 +388,7 @@ public final class Origin {
         volatile String currentSession;
         volatile boolean publisherConnected;
         volatile Instant lastSegmentAt;
+        volatile String lastRecording;
 
         SessionState session(String session) {
             return sessions.computeIfAbsent(session, s -> new SessionState());

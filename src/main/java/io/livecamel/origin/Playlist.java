@@ -74,6 +74,17 @@ public final class Playlist {
         return new Playlist(header, segments, ended);
     }
 
+    /**
+     * A video on demand of {@code segments} ({@code #EXT-X-PLAYLIST-TYPE:VOD}, ended), each URI prefixed with
+     * {@code base} (where the segments are seen from the playlist).
+     */
+    public static Playlist recording(List<Segment> segments, String base) {
+        int target = (int) Math.ceil(segments.stream().mapToDouble(Segment::duration).max().orElse(1));
+        return new Playlist(List.of("#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-PLAYLIST-TYPE:VOD",
+                TARGET_DURATION + Math.max(target, 1), MEDIA_SEQUENCE + "0"),
+                segments.stream().map(segment -> new Segment(base + segment.uri(), segment.tags())).toList(), true);
+    }
+
     private static boolean isSegmentTag(String line) {
         return line.startsWith("#EXTINF") || line.startsWith("#EXT-X-PROGRAM-DATE-TIME")
                 || line.startsWith("#EXT-X-DISCONTINUITY") && !line.startsWith("#EXT-X-DISCONTINUITY-SEQUENCE")

@@ -22,6 +22,7 @@ public final class Session {
     private static final Pattern SEGMENT = Pattern.compile("(.+)-(\\d+)-(\\d+)\\.ts");
     private static final Pattern CONNECTION_FILE = Pattern.compile("(.+)-(\\d+)-\\d+\\.ts(\\.tmp)?");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern ID = Pattern.compile("\\d{8}-\\d{9}-[0-9a-z]{4}");
 
     private Session() {
     }
@@ -32,6 +33,11 @@ public final class Session {
             id.append(Character.forDigit(RANDOM.nextInt(36), 36));
         }
         return id.toString();
+    }
+
+    /** True for a session id as {@link #newId} makes them. */
+    public static boolean isId(String text) {
+        return ID.matcher(text).matches();
     }
 
     /** The id of one connection of a session: the prefix of the segments it writes. */
@@ -91,9 +97,14 @@ public final class Session {
         return matcher.matches() && matcher.group(1).equals(session);
     }
 
-    /** True for every file ffmpeg writes for the session, temporary ones included. */
+    /** The list of every segment the session has put in its playlist at the origin: its recording, as it grows. */
+    public static String recordingFile(String session) {
+        return session + ".vod";
+    }
+
+    /** True for every file written for the session (ffmpeg's, temporary ones included, and its recording's). */
     public static boolean owns(String fileName, String session) {
-        return fileName.startsWith(session + "-") || fileName.startsWith(session + ".m3u8");
+        return fileName.startsWith(session + "-") || fileName.startsWith(session + ".");
     }
 
     /**

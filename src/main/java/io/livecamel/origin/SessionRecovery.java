@@ -37,7 +37,7 @@ public final class SessionRecovery {
     }
 
     /** Called on the channel's lane; an origin that does not answer fails it (the route retries it). */
-    public void adopt(String channel, String session, int connections) {
+    public void adopt(String channel, String session, int connections) throws IOException {
         Path folder = origin.channelDir(channel);
         Set<String> onOrigin = new HashSet<>();
         List<Path> finished = finishedSegments(folder, session);

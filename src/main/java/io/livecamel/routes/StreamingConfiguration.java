@@ -158,7 +158,8 @@ public class StreamingConfiguration implements CamelConfiguration {
         PropertiesComponent properties = context.getPropertiesComponent();
         Map<String, String> defaults = Map.of(
                 "streaming.s3.bucket", settings.s3Bucket(),
-                "streaming.reconnect-grace", StreamingSettings.seconds(settings.reconnectGrace()));
+                "streaming.reconnect-grace", StreamingSettings.seconds(settings.reconnectGrace()),
+                "streaming.recording", Boolean.toString(settings.recording()));
         defaults.forEach((name, value) -> {
             if (properties.resolveProperty(name).isEmpty()) {
                 properties.addInitialProperty(name, value);

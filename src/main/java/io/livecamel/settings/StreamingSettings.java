@@ -55,6 +55,7 @@ public final class StreamingSettings {
     private final Duration reconnectGrace;
     private final OptionalInt httpPort;
     private final URI publicBaseUrl;
+    private final boolean recording;
     private final int rtmpPort;
     private final OptionalInt rtmpsPort;
     private final Optional<Path> rtmpsCertificate;
@@ -78,6 +79,7 @@ public final class StreamingSettings {
         s3Prefix = trimSlashes(values.matchingOrEmpty("streaming.s3.prefix", "videos", PREFIX,
                 "use letters, digits, '.', '_', '-' and '/' only"));
         ffmpegPath = values.optional("streaming.ffmpeg.path");
+        recording = values.bool("streaming.recording", true);
         cloudFrontDistributionId = values.optional("streaming.cloudfront.distribution-id");
         cloudFrontEndpoint = values.optional("streaming.cloudfront.endpoint")
                 .map(v -> values.httpUri("streaming.cloudfront.endpoint", v));
@@ -353,15 +355,15 @@ public final class StreamingSettings {
 
     /** A channel's playlist as viewers load it. */
     public String publicPlaylistUrl(String channel) {
-        return publicBaseUrl + "/" + playlistKey(channel);
+        return publicUrl(playlistKey(channel));
     }
 
-    /** How long a session waits for its publisher to come back before it ends. */
     /** A duration in seconds the way a person writes it: {@code 15}, {@code 0.5}. */
     public static String seconds(Duration duration) {
         return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
+    /** How long a session waits for its publisher to come back before it ends. */
     public Duration reconnectGrace() {
         return reconnectGrace;
     }
@@ -373,6 +375,21 @@ public final class StreamingSettings {
     /** The configured channel of that name, if there is one. */
     public Optional<Channel> channel(String name) {
         return channels.stream().filter(channel -> channel.name().equals(name)).findFirst();
+    }
+
+    /** True when every session is kept as a video on demand once it has ended. */
+    public boolean recording() {
+        return recording;
+    }
+
+    /** The object key of a session's recording, e.g. {@code videos/main/20261123-200512123-k3f9/index.m3u8}. */
+    public String recordingKey(String channel, String session) {
+        return objectKey(channel, session + "/index.m3u8");
+    }
+
+    /** An object as viewers load it. */
+    public String publicUrl(String objectKey) {
+        return publicBaseUrl + "/" + objectKey;
     }
 
     /** The object key of a channel's playlist, e.g. {@code videos/main/index.m3u8}. */

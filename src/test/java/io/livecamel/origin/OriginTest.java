@@ -212,4 +212,34 @@ class OriginTest {
         assertEquals(0, Session.connectionNumber(S2 + "-1-00000.ts", S1));
         assertEquals(java.time.Instant.parse("2026-11-24T08:00:00Z"), Session.startedAt(S1));
     }
+
+    @Test
+    void theRecordingListsEverySegmentTheSessionListedAlthoughTheLiveWindowMoves() throws IOException {
+        segments(S1, 0, 5);
+        for (int end = 0; end <= 5; end++) {
+            playlist(S1, Math.max(0, end - 2), end, false); // a window of three
+            origin.segmentUploaded("main", seg(S1, end));
+            origin.playlistPublished("main", S1, origin.nextPlaylist("main", S1, false));
+        }
+        Playlist recording = origin.recording("main", S1);
+        assertEquals(java.util.stream.IntStream.rangeClosed(0, 5).mapToObj(i -> "../" + seg(S1, i)).toList(),
+                uris(recording));
+        String text = recording.render();
+        assertTrue(text.contains("#EXT-X-PLAYLIST-TYPE:VOD") && text.endsWith("#EXT-X-ENDLIST\n"), text);
+        assertTrue(Files.exists(folder.resolve(S1 + ".vod")));
+        origin.cleanUp("main", S1);
+        assertFalse(Files.exists(folder.resolve(S1 + ".vod")), "the recording's list goes with the session");
+    }
+
+    @Test
+    void aRecoveredSessionsRecordingGetsWhatTheOriginListedThatTheRunBeforeDidNotWriteDown() throws IOException {
+        String left = "20261124-100000000-cccc";
+        segments(left, 0, 3);
+        Files.writeString(folder.resolve(left + ".vod"), "#EXTINF:1.000000,\n" + seg(left, 0) + "\n");
+        playlist(left, 0, 3, false);
+        Playlist atOrigin = Playlist.parse(Files.readString(folder.resolve(left + ".m3u8"))).upTo(
+                uri -> Session.sequenceOf(uri) <= 1);
+        origin.recovered("main", left, 1, java.util.Set.of(seg(left, 0), seg(left, 1)), atOrigin);
+        assertEquals(List.of("../" + seg(left, 0), "../" + seg(left, 1)), uris(origin.recording("main", left)));
+    }
 }

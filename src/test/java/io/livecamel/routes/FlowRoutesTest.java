@@ -94,6 +94,10 @@ class FlowRoutesTest {
                 advice -> advice.weaveByToUri("aws2-s3*").replace().to("mock:s3-segment"));
         AdviceWith.adviceWith(context, "publish-playlist",
                 advice -> advice.weaveByToUri("aws2-s3*").replace().to("mock:s3-playlist"));
+        if (streaming.recording()) { // else the route is not there (its precondition)
+            AdviceWith.adviceWith(context, "record-session",
+                    advice -> advice.weaveByToUri("aws2-s3*").replace().to("mock:s3-recording"));
+        }
         for (Map.Entry<String, ThrowingConsumer<AdviceWithRouteBuilder, Exception>> entry : routeAdvice.entrySet()) {
             AdviceWith.adviceWith(context, entry.getKey(), entry.getValue());
         }
@@ -222,6 +226,43 @@ class FlowRoutesTest {
         mock("s3-playlist").expectedMessageCount(0);
         event(StreamingHeaders.SEGMENT_FINISHED);
         MockEndpoint.assertIsSatisfied(context);
+    }
+
+    @Test
+    void anEndedSessionIsRecordedUnlessRecordingIsOff() throws Exception {
+        for (boolean recording : List.of(true, false)) {
+            start(recording ? Map.of() : Map.of("streaming.recording", "false"), null,
+                    Map.of("stream-end", advice -> advice.mockEndpointsAndSkip("seda:*")));
+            assertEquals(recording, context.getRoute("record-session") != null,
+                    "the recording route is there only with recording on");
+            Path folder = Files.createDirectories(media.resolve("main"));
+            Files.writeString(folder.resolve(SESSION + "-1-00000.ts"), "segment 0");
+            Files.writeString(folder.resolve(SESSION + ".m3u8"), "#EXTM3U\n#EXT-X-TARGETDURATION:1\n"
+                    + "#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:1.000000,\n" + SESSION + "-1-00000.ts\n");
+            event(StreamingHeaders.SESSION_STARTED);
+            event(StreamingHeaders.SEGMENT_FINISHED);
+            MockEndpoint.resetMocks(context);
+            if (recording) {
+                mock("s3-recording").expectedHeaderReceived("CamelAwsS3Key", "videos/main/" + SESSION
+                        + "/index.m3u8");
+                mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.RECORDING,
+                        "http://127.0.0.1:9000/live/videos/main/" + SESSION + "/index.m3u8");
+            } else {
+                mock("seda:session-events").expectedMessageCount(1);
+            }
+            event(StreamingHeaders.SESSION_ENDED);
+            MockEndpoint.assertIsSatisfied(context);
+            if (recording) {
+                String vod = mock("s3-recording").getExchanges().get(0).getMessage().getBody(String.class);
+                assertTrue(vod.contains("#EXT-X-PLAYLIST-TYPE:VOD") && vod.contains("../" + SESSION + "-1-00000.ts")
+                        && vod.endsWith("#EXT-X-ENDLIST\n"), vod);
+            } else {
+                assertFalse(mock("seda:session-events").getExchanges().get(0).getMessage()
+                        .getHeaders().containsKey(StreamingHeaders.RECORDING));
+            }
+            context.stop();
+            org.apache.camel.util.FileUtil.removeDir(folder.toFile());
+        }
     }
 
     @Test
