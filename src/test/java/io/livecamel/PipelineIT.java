@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import io.livecamel.origin.Session;
+import io.livecamel.testing.Eventually;
 import io.livecamel.testing.Listeners;
+import io.livecamel.testing.LogCapture;
 import io.livecamel.testing.OriginPoller;
 import io.livecamel.testing.Publisher;
 import io.livecamel.testing.SegmentCapture;
@@ -35,7 +37,8 @@ class PipelineIT extends StreamingTestSupport {
         Listeners.awaitListening(rtmpPort, Duration.ofSeconds(20));
 
         List<String> first;
-        try (SegmentCapture capture = new SegmentCapture(folder, work.resolve("capture"));
+        try (LogCapture log = LogCapture.open();
+             SegmentCapture capture = new SegmentCapture(folder, work.resolve("capture"));
              OriginPoller poller = new OriginPoller(playlist, Duration.ofMillis(50))) {
             NotifyBuilder ended = sessionEnded("main");
             try (Publisher publisher = Publisher.start(rtmpPort, KEY, 10, work.resolve("logs"))) {
@@ -64,6 +67,9 @@ class PipelineIT extends StreamingTestSupport {
                     OriginPoller.segments(recording.body()));
             assertTrue(recording.body().contains("#EXT-X-PLAYLIST-TYPE:VOD")
                     && recording.body().endsWith("#EXT-X-ENDLIST\n"), recording.body());
+            String recorded = "is recorded: " + playlist.resolve(Session.ofSegment(first.get(0)) + "/index.m3u8");
+            Eventually.await("the recording's URL in the log", Duration.ofSeconds(10),
+                    () -> !log.containing(recorded).isEmpty());
 
             for (String segment : first) {
                 HttpResponse<byte[]> object = getBytes(playlist.resolve(segment));
