@@ -131,11 +131,8 @@ final class ChannelIngest {
         List<String> sessions = names.stream().filter(name -> name.endsWith(".m3u8")).map(Session::ofPlaylist)
                 .filter(Session::isId).sorted().toList();
         for (String name : names) {
-            // only a session's segments, finished or not; a file not named the way this application names them
-            // is left alone
-            String segment = name.replaceFirst("\\.tmp$", "");
-            boolean ours = Session.isSegment(segment) && Session.isId(Session.ofSegment(segment));
-            if (ours && sessions.stream().noneMatch(left -> Session.owns(name, left))) {
+            String of = Session.ofSegmentFile(name); // null for a file not named the way this application names them
+            if (of != null && !sessions.contains(of)) {
                 try {
                     Files.deleteIfExists(folder().resolve(name));
                     LOG.info("Channel {}: {}, left by an earlier run in a session with no playlist, is deleted",

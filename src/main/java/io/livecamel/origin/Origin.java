@@ -96,12 +96,7 @@ public final class Origin {
         }
         state.startedAt = Session.startedAt(session);
         for (String name : onOrigin) {
-            long size = channelDir(channel).resolve(name).toFile().length();
-            if (state.uploaded.add(name)) {
-                state.bytes += size;
-                state.segments++;
-                state.sizes.put(name, size);
-            }
+            markUploaded(channel, state, name);
         }
         if (published != null) {
             // listed at the origin, but the run before may have died before it wrote them down
@@ -130,14 +125,22 @@ public final class Origin {
     }
 
     public void segmentUploaded(String channel, String fileName) throws IOException {
-        SessionState state = state(channel).session(Session.ofSegment(fileName));
-        if (state.uploaded.add(fileName)) {
-            long size = Files.size(channelDir(channel).resolve(fileName));
-            state.bytes += size;
-            state.segments++;
-            state.sizes.put(fileName, size);
+        long size = markUploaded(channel, state(channel).session(Session.ofSegment(fileName)), fileName);
+        if (size >= 0) {
             metrics.segmentUploaded(channel, size);
         }
+    }
+
+    /** Counts a segment as on the origin; returns its size, or -1 if it already counted. */
+    private long markUploaded(String channel, SessionState state, String fileName) throws IOException {
+        if (!state.uploaded.add(fileName)) {
+            return -1;
+        }
+        long size = Files.size(channelDir(channel).resolve(fileName));
+        state.bytes += size;
+        state.segments++;
+        state.sizes.put(fileName, size);
+        return size;
     }
 
     /** What a session put on the origin: {@code segments}, {@code bytes}, {@code durationSeconds} (as headers). */
@@ -154,12 +157,18 @@ public final class Origin {
     /** The session's segments on local disk that are not on the origin yet, oldest first. */
     public List<File> pendingSegments(String channel, String session) {
         SessionState state = state(channel).session(session);
+        return finishedSegments(channel, session).stream()
+                .filter(name -> !state.uploaded.contains(name) && state.admitted.contains(Session.connectionOf(name)))
+                .map(name -> channelDir(channel).resolve(name).toFile())
+                .toList();
+    }
+
+    /** The names of the session's finished segments on local disk, oldest first. */
+    List<String> finishedSegments(String channel, String session) {
         try (Stream<Path> files = Files.list(channelDir(channel))) {
             return files.map(p -> p.getFileName().toString())
-                    .filter(name -> Session.isSegmentOf(name, session) && !state.uploaded.contains(name)
-                            && state.admitted.contains(Session.connectionOf(name)))
+                    .filter(name -> Session.isSegmentOf(name, session))
                     .sorted(Comparator.comparingLong(Session::sequenceOf))
-                    .map(name -> channelDir(channel).resolve(name).toFile())
                     .toList();
         } catch (NoSuchFileException e) {
             return List.of();

@@ -20,7 +20,6 @@ public final class Session {
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmssSSS");
     private static final Pattern SEGMENT = Pattern.compile("(.+)-(\\d+)-(\\d+)\\.ts");
-    private static final Pattern CONNECTION_FILE = Pattern.compile("(.+)-(\\d+)-\\d+\\.ts(\\.tmp)?");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern ID = Pattern.compile("\\d{8}-\\d{9}-[0-9a-z]{4}");
 
@@ -108,12 +107,26 @@ public final class Session {
     }
 
     /**
-     * The connection that wrote a file of a session (a segment, temporary or finished), or 0 for another file (the
-     * playlist, another session's).
+     * The session of a segment file named the way this application names them ({@link #newId}), finished or still
+     * being written ({@code .ts.tmp}); {@code null} for any other file.
+     */
+    public static String ofSegmentFile(String fileName) {
+        Matcher matcher = SEGMENT.matcher(finished(fileName));
+        return matcher.matches() && isId(matcher.group(1)) ? matcher.group(1) : null;
+    }
+
+    /**
+     * The connection that wrote a segment file of a session, finished or still being written, or 0 for another
+     * file (the playlist, another session's).
      */
     public static int connectionNumber(String fileName, String session) {
-        Matcher matcher = CONNECTION_FILE.matcher(fileName);
+        Matcher matcher = SEGMENT.matcher(finished(fileName));
         return matcher.matches() && matcher.group(1).equals(session) ? Integer.parseInt(matcher.group(2)) : 0;
+    }
+
+    /** The name a segment file has once ffmpeg has finished it (it writes {@code <name>.tmp} first). */
+    private static String finished(String fileName) {
+        return fileName.endsWith(".tmp") ? fileName.substring(0, fileName.length() - ".tmp".length()) : fileName;
     }
 
     /** When a session started, from its id. */

@@ -1,14 +1,10 @@
 package io.livecamel.origin;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import io.livecamel.settings.StreamingSettings;
 import org.slf4j.Logger;
@@ -38,12 +34,10 @@ public final class SessionRecovery {
 
     /** Called on the channel's lane; an origin that does not answer fails it (the route retries it). */
     public void adopt(String channel, String session, int connections) throws IOException {
-        Path folder = origin.channelDir(channel);
         Set<String> onOrigin = new HashSet<>();
-        List<Path> finished = finishedSegments(folder, session);
-        for (Path segment : finished) {
-            String name = segment.getFileName().toString();
-            if (holds(settings.objectKey(channel, name), size(segment))) {
+        List<String> finished = origin.finishedSegments(channel, session);
+        for (String name : finished) {
+            if (holds(settings.objectKey(channel, name), Files.size(origin.channelDir(channel).resolve(name)))) {
                 onOrigin.add(name);
             }
         }
@@ -52,24 +46,6 @@ public final class SessionRecovery {
         LOG.info("Channel {}: session {}, left unfinished by an earlier run, is taken up: {} finished segments on "
                 + "disk, {} of them already at the origin{}", channel, session, finished.size(), onOrigin.size(),
                 published == null ? "" : ", which lists up to " + last(published));
-    }
-
-    private static List<Path> finishedSegments(Path folder, String session) {
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(file -> Session.isSegmentOf(file.getFileName().toString(), session)).toList();
-        } catch (NoSuchFileException e) {
-            return List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private boolean holds(String key, long size) {
