@@ -17,17 +17,25 @@ class LastExchangeGaugeTest {
 
     @Test
     void theGaugeIsThereBeforeAnyExchange() throws Exception {
-        assertNotNull(lastExchangeGauge(true), "registered while the routes started");
+        assertNotNull(lastExchangeGauge(true, false), "registered while the routes started");
+    }
+
+    @Test
+    void theGaugeIsThereBeforeAnyExchangeWithTheSupervisingRouteController() throws Exception {
+        assertNotNull(lastExchangeGauge(true, true), "registered when the context started, before the routes");
     }
 
     @Test
     void withoutItCamelRegistersTheGaugeOnlyWhenAnExchangeFinishes() throws Exception {
-        assertNull(lastExchangeGauge(false), "what this class works around is gone: delete it");
+        assertNull(lastExchangeGauge(false, false), "what this class works around is gone: delete it");
     }
 
-    private static Gauge lastExchangeGauge(boolean registerEarly) throws Exception {
+    private static Gauge lastExchangeGauge(boolean registerEarly, boolean supervising) throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (DefaultCamelContext context = new DefaultCamelContext()) {
+            if (supervising) {
+                context.getRouteController().supervising();
+            }
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
             context.addService(new MicrometerPrometheus());
             if (registerEarly) {
