@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +57,8 @@ final class ChannelIngest {
     private final ExecutorService lane;
     /** Between the first route started and {@link #stop}: publishers are let in. */
     private volatile boolean open;
+    /** Whether the last look found the channel's segments on local disk past what it may keep. */
+    private volatile boolean backlogFull;
     private final BlockingQueue<Map<String, Object>> events = new LinkedBlockingQueue<>();
     /** The file events (event and session) queued and not yet taken: a new file adds nothing to them. */
     private final Set<String> fileEventsQueued = ConcurrentHashMap.newKeySet();
@@ -191,6 +194,7 @@ final class ChannelIngest {
             });
         } else if (fileName.endsWith(".ts") && Session.isSegment(fileName)) {
             fileEvent(StreamingHeaders.SEGMENT_FINISHED, Session.ofSegment(fileName), fileName);
+            lane.execute(this::checkRoom);
         } else if (fileName.endsWith(".m3u8")) {
             fileEvent(StreamingHeaders.PLAYLIST_CHANGED, Session.ofPlaylist(fileName), fileName);
         }
@@ -213,12 +217,61 @@ final class ChannelIngest {
         if (!open) {
             return Admission.refused(channel.name(), "channel " + channel.name() + " is not running");
         }
+        Optional<String> noRoom = component.disk().problem().or(this::backlogProblem);
+        if (noRoom.isPresent()) {
+            return Admission.refused(channel.name(), "the server cannot store this stream now: " + noRoom.get());
+        }
         if (events.size() >= MAX_WAITING_EVENTS) {
             return Admission.refused(channel.name(), "channel " + channel.name() + " has had no route to take its "
                     + "events for too long (" + events.size() + " wait)");
         }
         return Admission.admitted(channel.name(), new PublisherFeed(this, link, protocol,
                 component.ffmpeg().readsEnhancedHevc()));
+    }
+
+    /**
+     * A segment was finished: if the disk is short of space, or the channel's segments on local disk reach what it
+     * may keep, the live publisher is cut while what it sent can still be uploaded (it is told why; OBS retries, and
+     * is let in again once there is room).
+     */
+    private void checkRoom() {
+        if (live != null) {
+            component.disk().spaceProblem().or(this::backlogProblem).ifPresent(problem ->
+                    live.cut("The server cannot store more of this stream now: " + problem + "."));
+        }
+    }
+
+    /**
+     * Why the channel cannot keep more segments on local disk, or empty: they fill its live window and the backlog
+     * it may hold for the origin. The log says so once when that starts (ERROR) and once when it is over (INFO).
+     */
+    Optional<String> backlogProblem() {
+        int allowed = component.getHlsListSize() + component.getMaxBacklog();
+        long kept = localSegments();
+        boolean full = kept >= allowed;
+        boolean before = backlogFull;
+        backlogFull = full;
+        if (full && !before) {
+            LOG.error("Channel {}: {} segments wait on local disk, the most it may keep (a live window of {} and a "
+                    + "backlog of {} for the origin): the origin has not taken them; the publisher is cut and new "
+                    + "ones are refused until it has", channel.name(), kept, component.getHlsListSize(),
+                    component.getMaxBacklog());
+        } else if (!full && before) {
+            LOG.info("Channel {}: the origin has taken the backlog ({} segments on local disk): publishers are let "
+                    + "in", channel.name(), kept);
+        }
+        return full ? Optional.of("channel " + channel.name() + " has " + kept + " segments on local disk that the "
+                + "origin has not taken, the most it may keep") : Optional.empty();
+    }
+
+    /** The finished segments in the channel's folder. */
+    private long localSegments() {
+        try (var files = Files.list(folder())) {
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.endsWith(".ts") && Session.isSegment(name)).count();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** A checked publisher is ready for its ffmpeg. */
@@ -293,7 +346,8 @@ final class ChannelIngest {
         if (reason == null) { // ffmpeg ended under a publisher still sending
             reason = switch (exitCode) {
                 case 137 -> "ffmpeg was killed";
-                default -> "ffmpeg exited with code " + exitCode;
+                default -> "ffmpeg exited with code " + exitCode
+                        + component.disk().problem().map(problem -> " (" + problem + ")").orElse("");
             };
             LOG.warn("Channel {}: {} while the publisher was live; its last lines:\n  {}", channel.name(), reason,
                     String.join("\n  ", feed.ffmpegTail()));

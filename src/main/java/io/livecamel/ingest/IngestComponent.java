@@ -3,6 +3,8 @@ package io.livecamel.ingest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -56,11 +58,19 @@ public class IngestComponent extends DefaultComponent {
     @Metadata(defaultValue = IngestDefaults.RECONNECT_GRACE, description = "Seconds a session waits for its publisher to come back before it "
             + "ends.")
     private double reconnectGrace = Double.parseDouble(IngestDefaults.RECONNECT_GRACE);
+    @Metadata(defaultValue = IngestDefaults.MIN_FREE_MB, description = "Megabytes to keep free on the media folder's "
+            + "disk: below it publishers are refused and a live one is cut, before ffmpeg fails in a segment.")
+    private long minFreeMb = Long.parseLong(IngestDefaults.MIN_FREE_MB);
+    @Metadata(defaultValue = IngestDefaults.MAX_BACKLOG, description = "Segments a channel may keep on local disk for "
+            + "the origin besides its live window: past it the publisher is cut and new ones are refused until the "
+            + "origin has taken them.")
+    private int maxBacklog = Integer.parseInt(IngestDefaults.MAX_BACKLOG);
 
     private final ListenerStates states = new ListenerStates();
     private final Map<String, ChannelIngest> channels = new ConcurrentHashMap<>();
     private final Map<String, SrtListener> srtListeners = new ConcurrentHashMap<>();
     private volatile Ffmpeg ffmpeg;
+    private MediaDisk disk;
     private ExecutorService threads;
     private ScheduledExecutorService timer;
     private FolderWatch folders;
@@ -134,6 +144,7 @@ public class IngestComponent extends DefaultComponent {
         threads = getCamelContext().getExecutorServiceManager().newCachedThreadPool(this, "ingest-ffmpeg");
         timer = getCamelContext().getExecutorServiceManager().newScheduledThreadPool(this, "ingest-timer", 1);
         folders = new FolderWatch(threads);
+        disk = new MediaDisk(Path.of(mediaDir), minFreeMb);
         tls = null;
         if (rtmpsPort > 0) {
             if (rtmpsCertificate == null || rtmpsPrivateKey == null) {
@@ -232,6 +243,19 @@ public class IngestComponent extends DefaultComponent {
         return states;
     }
 
+    /**
+     * Why streams cannot be stored now, for the health check: the media folder's disk, and each channel whose
+     * segments waiting for the origin fill its backlog. Empty when they can.
+     */
+    public List<String> storageProblems() {
+        List<String> problems = new ArrayList<>();
+        if (disk != null) {
+            disk.problem().ifPresent(problems::add);
+        }
+        channels.values().forEach(channel -> channel.backlogProblem().ifPresent(problems::add));
+        return problems;
+    }
+
     /** Connections open on the RTMP server(s) now. */
     public int rtmpConnections() {
         return server == null ? 0 : server.connections();
@@ -253,6 +277,10 @@ public class IngestComponent extends DefaultComponent {
 
     Path channelFolder(String channel) {
         return Path.of(mediaDir).resolve(channel);
+    }
+
+    MediaDisk disk() {
+        return disk;
     }
 
     FolderWatch folders() {
@@ -329,6 +357,22 @@ public class IngestComponent extends DefaultComponent {
 
     public void setHlsListSize(int hlsListSize) {
         this.hlsListSize = hlsListSize;
+    }
+
+    public long getMinFreeMb() {
+        return minFreeMb;
+    }
+
+    public void setMinFreeMb(long minFreeMb) {
+        this.minFreeMb = minFreeMb;
+    }
+
+    public int getMaxBacklog() {
+        return maxBacklog;
+    }
+
+    public void setMaxBacklog(int maxBacklog) {
+        this.maxBacklog = maxBacklog;
     }
 
     public double getReconnectGrace() {

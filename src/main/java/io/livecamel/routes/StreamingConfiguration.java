@@ -23,6 +23,7 @@ import io.livecamel.web.ListenersHealthCheck;
 import io.livecamel.web.MediaFiles;
 import io.livecamel.web.OriginHealthCheck;
 import io.livecamel.web.RouteFilesHealthCheck;
+import io.livecamel.web.StorageHealthCheck;
 import io.livecamel.web.ViewerPages;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -98,6 +99,7 @@ public class StreamingConfiguration implements CamelConfiguration {
         context.getRegistry().bind("mediaFiles", new MediaFiles(settings));
         // the health-check registry picks up checks bound in the registry
         context.getRegistry().bind("listenersHealthCheck", new ListenersHealthCheck(ingest.states()));
+        context.getRegistry().bind("storageHealthCheck", new StorageHealthCheck(ingest));
         context.getRegistry().bind("originHealthCheck", new OriginHealthCheck(s3, settings));
         context.getRegistry().bind("cdn", cdn);
         context.getRegistry().bind("sessionEvent", new SessionEvent());
@@ -179,6 +181,8 @@ public class StreamingConfiguration implements CamelConfiguration {
         ingest.setHlsTime(settings.hlsTime());
         ingest.setHlsListSize(settings.hlsListSize());
         ingest.setReconnectGrace(settings.reconnectGrace().toMillis() / 1000.0);
+        ingest.setMinFreeMb(settings.minFreeMb());
+        ingest.setMaxBacklog(settings.maxBacklog());
         return ingest;
     }
 

@@ -12,6 +12,8 @@ public final class IngestDefaults {
     public static final String HLS_TIME = "1";
     public static final String HLS_LIST_SIZE = "100";
     public static final String RECONNECT_GRACE = "15";
+    public static final String MIN_FREE_MB = "256";
+    public static final String MAX_BACKLOG = "1800";
 
     private IngestDefaults() {
     }

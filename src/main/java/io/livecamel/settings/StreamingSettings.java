@@ -53,6 +53,8 @@ public final class StreamingSettings {
     private final Optional<URI> cloudFrontEndpoint;
     private final List<Channel> channels;
     private final Duration reconnectGrace;
+    private final int minFreeMb;
+    private final int maxBacklog;
     private final OptionalInt httpPort;
     private final URI publicBaseUrl;
     private final boolean recording;
@@ -69,6 +71,10 @@ public final class StreamingSettings {
                 100_000);
         reconnectGrace = Duration.ofMillis(Math.round(
                 values.decimal("streaming.reconnect-grace", Double.parseDouble(IngestDefaults.RECONNECT_GRACE), 0, 3600) * 1000));
+        minFreeMb = values.integer("streaming.disk.min-free-mb", Integer.parseInt(IngestDefaults.MIN_FREE_MB), 0,
+                1_000_000);
+        maxBacklog = values.integer("streaming.upload.max-backlog", Integer.parseInt(IngestDefaults.MAX_BACKLOG), 1,
+                1_000_000);
         s3Embedded = values.bool("streaming.s3.embedded", true);
         s3EmbeddedPort = values.port("streaming.s3.embedded-port", 9000);
         s3EmbeddedDir = Path.of(values.text("streaming.s3.embedded-dir", "./data"));
@@ -364,6 +370,16 @@ public final class StreamingSettings {
     }
 
     /** How long a session waits for its publisher to come back before it ends. */
+    /** Megabytes kept free on the media folder's disk. */
+    public int minFreeMb() {
+        return minFreeMb;
+    }
+
+    /** Segments a channel may keep on local disk for the origin besides its live window. */
+    public int maxBacklog() {
+        return maxBacklog;
+    }
+
     public Duration reconnectGrace() {
         return reconnectGrace;
     }

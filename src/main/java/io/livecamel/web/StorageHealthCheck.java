@@ -1,0 +1,32 @@
+package io.livecamel.web;
+
+import java.util.List;
+import java.util.Map;
+
+import io.livecamel.ingest.IngestComponent;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * DOWN while streams cannot be stored: the media folder cannot be written or its disk is short of space, or a
+ * channel keeps as many segments for the origin as it may. The message says which.
+ */
+public final class StorageHealthCheck extends AbstractHealthCheck {
+
+    private final IngestComponent ingest;
+
+    public StorageHealthCheck(IngestComponent ingest) {
+        super("streaming", "storage");
+        this.ingest = ingest;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        List<String> problems = ingest.storageProblems();
+        if (problems.isEmpty()) {
+            builder.message("streams can be stored").up();
+        } else {
+            builder.message(String.join("; ", problems)).down();
+        }
+    }
+}
