@@ -95,6 +95,9 @@ class UploadBacklogIT extends StreamingTestSupport {
             assertEquals(capture.segments().subList(kept.size() - 2, kept.size()), OriginPoller.segments(text),
                     "the live window");
             String cutSession = Session.ofSegment(capture.segments().get(0));
+            String recording = OriginPoller.read(playlist.resolve(cutSession + "/index.m3u8"));
+            assertEquals(capture.segments().stream().map(name -> "../" + name).toList(),
+                    OriginPoller.segments(recording), "the recording holds the segments never listed live");
 
             NotifyBuilder next = sessionEnded("main");
             try (Publisher admitted = Publisher.start(rtmpPort, KEY, 4, work.resolve("logs"))) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -74,6 +75,7 @@ final class ChannelIngest {
     private String lastReason;
     private CountDownLatch idle = new CountDownLatch(0);
     private boolean recoveryDone;
+    private final Map<String, SessionJournal> journals = new HashMap<>();
 
     ChannelIngest(Channel channel, IngestComponent component, ExecutorService lane) {
         this.channel = channel;
@@ -146,11 +148,13 @@ final class ChannelIngest {
             }
         }
         for (String left : sessions) {
+            journal(left);
             int connections = names.stream().mapToInt(name -> Session.connectionNumber(name, left)).max().orElse(0);
             Map<String, Object> event = event(StreamingHeaders.SESSION_RECOVERED, left);
             event.put(StreamingHeaders.CONNECTION, connections);
             emit(event);
             if (!left.equals(sessions.get(sessions.size() - 1))) {
+                journals.remove(left);
                 Map<String, Object> ended = event(StreamingHeaders.SESSION_ENDED, left);
                 ended.put(StreamingHeaders.REASON, "an earlier run of the application stopped without ending it");
                 emit(ended);
@@ -188,6 +192,7 @@ final class ChannelIngest {
         if (fileName == null) {
             lane.execute(() -> {
                 if (session != null) {
+                    journal(session);
                     fileEvent(StreamingHeaders.SEGMENT_FINISHED, session, "");
                     fileEvent(StreamingHeaders.PLAYLIST_CHANGED, session, "");
                 }
@@ -196,7 +201,20 @@ final class ChannelIngest {
             fileEvent(StreamingHeaders.SEGMENT_FINISHED, Session.ofSegment(fileName), fileName);
             lane.execute(this::checkRoom);
         } else if (fileName.endsWith(".m3u8")) {
-            fileEvent(StreamingHeaders.PLAYLIST_CHANGED, Session.ofPlaylist(fileName), fileName);
+            String of = Session.ofPlaylist(fileName);
+            if (Session.isId(of)) {
+                lane.execute(() -> journal(of));
+            }
+            fileEvent(StreamingHeaders.PLAYLIST_CHANGED, of, fileName);
+        }
+    }
+
+    /** Writes down the segments the session's playlist lists now ({@link SessionJournal}). On the lane. */
+    private void journal(String ofSession) {
+        if (Files.isRegularFile(folder().resolve(Session.playlistFile(ofSession)))) {
+            journals.computeIfAbsent(ofSession, s -> new SessionJournal(folder(), s)).update();
+        } else {
+            journals.remove(ofSession); // ended and cleaned up
         }
     }
 
@@ -386,6 +404,10 @@ final class ChannelIngest {
         if (graceTimeout != null) {
             graceTimeout.cancel(false);
             graceTimeout = null;
+        }
+        if (session != null) {
+            journal(session); // what ffmpeg listed last, before the recording is made from it
+            journals.remove(session);
         }
         if (session != null && sessionStarted) {
             Map<String, Object> event = event(StreamingHeaders.SESSION_ENDED);

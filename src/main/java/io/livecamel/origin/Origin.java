@@ -6,10 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
@@ -99,11 +97,6 @@ public final class Origin {
             markUploaded(channel, state, name);
         }
         if (published != null) {
-            // listed at the origin, but the run before may have died before it wrote them down
-            Set<String> recorded = new HashSet<>(recordedSegments(channel, session).stream()
-                    .map(Playlist.Segment::uri).toList());
-            record(channel, session, published.segments().stream()
-                    .filter(segment -> !recorded.contains(segment.uri())).toList());
             published.segments().forEach(segment -> state.listedOnOrigin.add(segment.uri()));
             state.published = published;
             channelState.liveSession = session;
@@ -228,14 +221,11 @@ public final class Origin {
         ChannelState state = state(channel);
         SessionState current = state.session(session);
         Instant now = Instant.now();
-        List<Playlist.Segment> first = new ArrayList<>();
         for (Playlist.Segment segment : playlist.segments()) {
             if (current.listedOnOrigin.add(segment.uri())) {
                 segmentFirstListed(channel, state, current, segment, now);
-                first.add(segment);
             }
         }
-        record(channel, session, first);
         current.published = playlist;
         state.liveSession = session;
         state.lastPublished = playlist;
@@ -269,23 +259,6 @@ public final class Origin {
         state.lastSegmentAt = now;
     }
 
-    /**
-     * Writes down segments as the session first lists them at the origin: the session's recording grows on local
-     * disk beside it, so that it survives a crash and the live window stays bounded.
-     */
-    private void record(String channel, String session, List<Playlist.Segment> segments) throws IOException {
-        if (!settings.recording() || segments.isEmpty()) {
-            return;
-        }
-        StringBuilder lines = new StringBuilder();
-        for (Playlist.Segment segment : segments) {
-            segment.tags().forEach(tag -> lines.append(tag).append('\n'));
-            lines.append(segment.uri()).append('\n');
-        }
-        Files.writeString(channelDir(channel).resolve(Session.recordingFile(session)), lines,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-
     private List<Playlist.Segment> recordedSegments(String channel, String session) {
         try {
             return Playlist.parse("#EXTM3U\n" + Files.readString(
@@ -298,11 +271,20 @@ public final class Origin {
     }
 
     /**
-     * The whole session as a video on demand, once it has ended: every segment it listed at the origin, or
-     * {@code null} when recording is off or it listed none. It lives one folder below the segments.
+     * The whole session as a video on demand, once it has ended: every segment ffmpeg listed in it (written down on
+     * the ingest side as it listed them, also those that left the live window while the origin was down) up to the
+     * last one its final playlist lists at the origin; {@code null} when recording is off or it published none. It
+     * lives one folder below the segments.
      */
     public Playlist recording(String channel, String session) {
-        List<Playlist.Segment> segments = settings.recording() ? recordedSegments(channel, session) : List.of();
+        SessionState state = state(channel).sessions.get(session);
+        if (!settings.recording() || state == null || state.published == null) {
+            return null;
+        }
+        List<Playlist.Segment> published = state.published.segments();
+        long last = Session.sequenceOf(published.get(published.size() - 1).uri());
+        List<Playlist.Segment> segments = recordedSegments(channel, session).stream()
+                .filter(segment -> Session.sequenceOf(segment.uri()) <= last).toList();
         return segments.isEmpty() ? null : Playlist.recording(segments, "../");
     }
 

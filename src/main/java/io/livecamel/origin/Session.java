@@ -96,7 +96,7 @@ public final class Session {
         return matcher.matches() && matcher.group(1).equals(session);
     }
 
-    /** The list of every segment the session has put in its playlist at the origin: its recording, as it grows. */
+    /** The list of every segment ffmpeg listed in the session: its recording, as it grows. */
     public static String recordingFile(String session) {
         return session + ".vod";
     }

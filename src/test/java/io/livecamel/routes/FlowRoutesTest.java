@@ -239,6 +239,8 @@ class FlowRoutesTest {
             Files.writeString(folder.resolve(SESSION + "-1-00000.ts"), "segment 0");
             Files.writeString(folder.resolve(SESSION + ".m3u8"), "#EXTM3U\n#EXT-X-TARGETDURATION:1\n"
                     + "#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:1.000000,\n" + SESSION + "-1-00000.ts\n");
+            // what the ingest writes down as ffmpeg lists segments
+            Files.writeString(folder.resolve(SESSION + ".vod"), "#EXTINF:1.000000,\n" + SESSION + "-1-00000.ts\n");
             event(StreamingHeaders.SESSION_STARTED);
             event(StreamingHeaders.SEGMENT_FINISHED);
             MockEndpoint.resetMocks(context);
