@@ -65,6 +65,32 @@ public final class Publisher implements AutoCloseable {
         return new Publisher(process, log);
     }
 
+    /**
+     * Starts publishing {@code contentSeconds} of a tiny picture (160x90, 5 fps, H.264, a keyframe every {@code gop}
+     * seconds, no audio) {@code speed} times faster than real time, its timestamps starting at {@code startSeconds}:
+     * hours of stream in minutes, and RTMP timestamps past 2^24 ms without waiting 4 h 40 min. The source is made
+     * {@code speed} times faster than real time and stretched back to 5 fps ({@code -re} paces the source).
+     */
+    public static Publisher startAccelerated(int port, String key, long contentSeconds, int speed, int gop,
+            long startSeconds, Path logDir) throws IOException {
+        Ffmpeg ffmpeg = Ffmpeg.locate(Optional.empty());
+        Files.createDirectories(logDir);
+        Path log = Files.createTempFile(logDir, "publisher-accelerated", ".log");
+        int fps = 5;
+        List<String> command = ffmpeg.command(List.of(
+                "-re",
+                "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=" + fps * speed,
+                "-vf", "setpts=" + speed + "*PTS",
+                "-r", Integer.toString(fps),
+                "-t", Long.toString(contentSeconds),
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-b:v", "50k",
+                "-g", Integer.toString(gop * fps), "-keyint_min", Integer.toString(gop * fps), "-sc_threshold", "0",
+                "-output_ts_offset", Long.toString(startSeconds),
+                "-f", "flv", "rtmp://127.0.0.1:" + port + "/live/" + key));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new Publisher(process, log);
+    }
+
     /** Starts publishing a small picture encoded with the given ffmpeg options (codecs HLS may not carry...). */
     public static Publisher startEncoded(int port, String key, int seconds, Path logDir, String size,
             List<String> encoding) throws IOException {
@@ -144,6 +170,11 @@ public final class Publisher implements AutoCloseable {
                 "voaacenc", "bitrate=64000", "!", "aacparse", "!", "mux.");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new Publisher(process, log);
+    }
+
+    /** Waits up to {@code timeout} for the publisher to finish; true if it has. */
+    public boolean finishedWithin(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Waits for the publisher to finish its stream; returns ffmpeg's exit code. */
