@@ -324,6 +324,18 @@ public final class Origin {
         return millis == 0 ? 0 : bytes * 8 * 1000 / millis;
     }
 
+    /** For each channel with any, how many finished segments on local disk are not on the origin yet. */
+    public Map<String, Long> uploadBacklog() {
+        Map<String, Long> backlogs = new java.util.TreeMap<>();
+        for (String channel : channels.keySet()) {
+            long backlog = backlog(channel);
+            if (backlog > 0) {
+                backlogs.put(channel, backlog);
+            }
+        }
+        return backlogs;
+    }
+
     /** Finished segments of the channel on local disk that are not on the origin yet. */
     private long backlog(String channel) {
         ChannelState state = state(channel);

@@ -100,7 +100,7 @@ public class StreamingConfiguration implements CamelConfiguration {
         // the health-check registry picks up checks bound in the registry
         context.getRegistry().bind("listenersHealthCheck", new ListenersHealthCheck(ingest.states()));
         context.getRegistry().bind("storageHealthCheck", new StorageHealthCheck(ingest));
-        context.getRegistry().bind("originHealthCheck", new OriginHealthCheck(s3, settings));
+        context.getRegistry().bind("originHealthCheck", new OriginHealthCheck(s3, settings, origin));
         context.getRegistry().bind("cdn", cdn);
         context.getRegistry().bind("sessionEvent", new SessionEvent());
         context.addComponent(IngestComponent.SCHEME, ingest);
