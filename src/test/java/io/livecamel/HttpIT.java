@@ -17,6 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.livecamel.origin.Session;
+import io.livecamel.testing.CompleteSession;
 import io.livecamel.testing.Eventually;
 import io.livecamel.testing.Listeners;
 import io.livecamel.testing.OriginPoller;
@@ -24,6 +26,8 @@ import io.livecamel.testing.Publisher;
 import io.livecamel.testing.StreamingTestSupport;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** The HTTP side during a real publish: the channels API, the metrics, the local HLS files and what is not served. */
 class HttpIT extends StreamingTestSupport {
@@ -98,6 +102,39 @@ class HttpIT extends StreamingTestSupport {
         assertTrue(health.body().startsWith("{\"status\":\"UP\""), health.body());
         assertTrue(health.body().contains("\"name\":\"listeners\",\"status\":\"UP\""), health.body());
         assertTrue(health.body().contains("\"name\":\"origin\",\"status\":\"UP\""), health.body());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void pastSessionsAreListedFromTheOriginNewestFirst() throws Exception {
+        Listeners.awaitListening(rtmpPort, Duration.ofSeconds(20));
+        // a recording an earlier run of the application left at the origin: the list comes from there
+        String earlier = "20250101-120000000-abcd";
+        S3Client s3 = context.getRegistry().lookupByNameAndType("s3Client", S3Client.class);
+        s3.putObject(request -> request.bucket("live").key("videos/main/" + earlier + "/index.m3u8"),
+                RequestBody.fromString("#EXTM3U\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-ENDLIST\n"));
+        List<String> sessions = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            List<String> segments = CompleteSession.publish(rtmpPort, KEY, playlist("main"), work.resolve("logs"));
+            sessions.add(0, Session.ofSegment(segments.get(0)));
+        }
+        sessions.add(earlier);
+
+        HttpResponse<String> response = get(site("/api/channels/main/recordings"));
+        assertEquals(200, response.statusCode());
+        assertEquals("application/json", header(response, "Content-Type"));
+        List<Map<String, Object>> recordings = new ObjectMapper().readValue(response.body(), List.class);
+        assertEquals(sessions, recordings.stream().map(recording -> recording.get("session")).toList(),
+                "newest first: " + response.body());
+        assertEquals("2025-01-01T12:00:00Z", recordings.get(2).get("startedAt"));
+        for (Map<String, Object> recording : recordings.subList(0, 2)) {
+            assertEquals(playlist("main").resolve(recording.get("session") + "/index.m3u8").toString(),
+                    recording.get("url"));
+            String vod = get(URI.create(recording.get("url").toString())).body();
+            assertTrue(vod.contains("#EXT-X-PLAYLIST-TYPE:VOD") && vod.endsWith("#EXT-X-ENDLIST\n"), vod);
+            assertTrue(OriginPoller.segments(vod).size() >= 3, vod);
+        }
+        assertEquals(404, get(site("/api/channels/nope/recordings")).statusCode());
     }
 
     @Test

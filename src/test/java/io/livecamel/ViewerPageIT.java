@@ -118,6 +118,23 @@ class ViewerPageIT extends StreamingTestSupport {
                 double restartedAt = currentTime(browser);
                 Eventually.await("the new session to play", Duration.ofSeconds(30),
                         () -> currentTime(browser) > restartedAt + 3);
+
+                // the first session is among the past sessions: chosen, it plays from its start
+                browser.go(site + "/watch/main"); // the list refreshes itself every 15 s
+                Eventually.await("the first session among the past ones", Duration.ofSeconds(30),
+                        () -> (Boolean) browser.script("return document.querySelector("
+                                + "'#recordings a[data-session=\"" + firstSession + "\"]') !== null"));
+                browser.script("document.querySelector('#recordings a[data-session=\"" + firstSession
+                        + "\"]').click()");
+                Eventually.await("the recording to start", Duration.ofSeconds(30),
+                        () -> browser.script("return window.player.recording") != null && currentTime(browser) > 0);
+                double startedAt = currentTime(browser);
+                assertTrue(startedAt < 5, "the recording plays from its start, not at " + startedAt + " s");
+                assertTrue(browser.script("return window.player.recording").toString()
+                        .endsWith("/videos/main/" + firstSession + "/index.m3u8"));
+                Eventually.await("the recording to play on", Duration.ofSeconds(30),
+                        () -> currentTime(browser) > startedAt + 3);
+                browser.screenshot(Path.of("target", "screenshots", "recording.png"));
             }
         }
     }

@@ -10,6 +10,7 @@ import io.livecamel.cdn.CdnInvalidation;
 import io.livecamel.ingest.IngestComponent;
 import io.livecamel.origin.EmbeddedOrigin;
 import io.livecamel.origin.Origin;
+import io.livecamel.origin.Recordings;
 import io.livecamel.origin.S3Clients;
 import io.livecamel.origin.SessionRecovery;
 import io.livecamel.settings.Channel;
@@ -96,6 +97,7 @@ public class StreamingConfiguration implements CamelConfiguration {
                 exchange.getMessage().getHeader(StreamingHeaders.CHANNEL, String.class)));
         context.getRegistry().bind("viewerPages", new ViewerPages(settings));
         context.getRegistry().bind("channelsApi", new ChannelsApi(settings, origin));
+        context.getRegistry().bind("recordings", new Recordings(s3, settings));
         context.getRegistry().bind("mediaFiles", new MediaFiles(settings));
         // the health-check registry picks up checks bound in the registry
         context.getRegistry().bind("listenersHealthCheck", new ListenersHealthCheck(ingest.states()));
