@@ -78,10 +78,11 @@ class SlowOriginIT extends StreamingTestSupport {
             sampler.setDaemon(true);
             sampler.start();
             try (Publisher publisher = Publisher.start(rtmpPort, KEY, 20, work.resolve("logs"))) {
-                Eventually.await("a backlog of 5 segments", Duration.ofSeconds(30),
-                        () -> origin.uploadBacklog().getOrDefault("main", 0L) >= 5);
+                Eventually.await("a backlog of 6 segments", Duration.ofSeconds(30),
+                        () -> origin.uploadBacklog().getOrDefault("main", 0L) >= 6);
+                // uploads go on meanwhile (one a second at most): what is read next is a little less at worst
                 String metrics = get(URI.create("http://127.0.0.1:" + httpPort + "/observe/metrics")).body();
-                assertTrue(metrics.matches("(?s).*\nstreaming_upload_backlog\\{channel=\"main\"} ([5-9]|\\d\\d).*"),
+                assertTrue(metrics.matches("(?s).*\nstreaming_upload_backlog\\{channel=\"main\"} ([3-9]|\\d\\d).*"),
                         metrics);
                 String health = get(URI.create("http://127.0.0.1:" + httpPort + "/observe/health")).body();
                 assertTrue(health.matches("(?s).*\"name\":\"origin\",\"status\":\"UP\",\"message\":\"bucket live "
