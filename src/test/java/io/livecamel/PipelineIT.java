@@ -53,7 +53,7 @@ class PipelineIT extends StreamingTestSupport {
             HttpResponse<String> response = get(playlist);
             assertEquals(200, response.statusCode());
             assertEquals("application/vnd.apple.mpegurl", header(response, "Content-Type"));
-            assertEquals("no-cache", header(response, "Cache-Control"));
+            assertEquals("public, max-age=0, s-maxage=1", header(response, "Cache-Control"));
             String text = response.body();
             assertEquals(first, OriginPoller.segments(text), "the final playlist lists exactly what ffmpeg wrote");
             assertTrue(text.endsWith("#EXT-X-ENDLIST\n"), text);

@@ -143,12 +143,14 @@ public final class Playlist {
     }
 
     /**
-     * The Cache-Control a CDN needs for this playlist: no longer than half the target duration (RFC 8216 §6.2.2
-     * lets a client reload after half of it), so {@code no-cache} for 1-second segments.
+     * The Cache-Control of a playlist: a shared cache (a CDN) may keep it for half the target duration, 1 s at least
+     * (Cache-Control counts whole seconds), so that one copy serves every viewer who asks meanwhile and the origin
+     * sees one request per edge and period, not one per viewer; no viewer gets a copy older than that (one target
+     * duration at 1-s segments, half of it from 2 s). Browsers keep nothing ({@code max-age=0}): they would add their
+     * own age to the cache's.
      */
     public String cacheControl() {
-        int maxAge = targetDuration() / 2;
-        return maxAge == 0 ? "no-cache" : "public, max-age=" + maxAge;
+        return "public, max-age=0, s-maxage=" + Math.max(1, targetDuration() / 2);
     }
 
     public String render() {

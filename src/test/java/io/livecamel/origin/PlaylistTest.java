@@ -83,11 +83,15 @@ class PlaylistTest {
 
     @Test
     void cacheControlIsAtMostHalfTheTargetDuration() {
-        assertEquals("no-cache", Playlist.parse(LIVE).cacheControl());
-        assertEquals("no-cache", Playlist.parse(LIVE.replace("TARGETDURATION:1", "TARGETDURATION:0")).cacheControl());
-        assertEquals("public, max-age=1", Playlist.parse(LIVE.replace("TARGETDURATION:1", "TARGETDURATION:2")).cacheControl());
-        assertEquals("public, max-age=3", Playlist.parse(LIVE.replace("TARGETDURATION:1", "TARGETDURATION:6")).cacheControl());
-        assertEquals("public, max-age=3", Playlist.parse(LIVE.replace("TARGETDURATION:1", "TARGETDURATION:7")).cacheControl());
+        assertEquals("public, max-age=0, s-maxage=1", Playlist.parse(LIVE).cacheControl());
+        assertEquals("public, max-age=0, s-maxage=1",
+                Playlist.parse(LIVE.replace("TARGETDURATION:1", "TARGETDURATION:0")).cacheControl());
+        assertEquals("public, max-age=0, s-maxage=1",
+                Playlist.parse(LIVE.replace("TARGETDURATION:1", "TARGETDURATION:2")).cacheControl());
+        assertEquals("public, max-age=0, s-maxage=3",
+                Playlist.parse(LIVE.replace("TARGETDURATION:1", "TARGETDURATION:6")).cacheControl());
+        assertEquals("public, max-age=0, s-maxage=3",
+                Playlist.parse(LIVE.replace("TARGETDURATION:1", "TARGETDURATION:7")).cacheControl());
     }
 
     @Test
