@@ -1,5 +1,8 @@
 package io.livecamel.cdn;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -11,8 +14,10 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClientBuilder;
 
 /**
- * Tells CloudFront to drop its cached copy of a channel's playlist when a stream ends, so viewers get the
- * final playlist (with #EXT-X-ENDLIST) at once. Segments need no invalidation: their names are never reused.
+ * Tells CloudFront to drop its cached copies of channels' playlists where one could be wrong (a session has ended,
+ * a channel is live again), so viewers get the final playlist, or the new session's, at once. Segments need no
+ * invalidation: their names are never reused. The route {@code invalidate-cdn} gathers the requests of an interval
+ * into one call.
  */
 public final class CdnInvalidation implements AutoCloseable {
 
@@ -49,13 +54,17 @@ public final class CdnInvalidation implements AutoCloseable {
         }
     }
 
-    /** Invalidates {@code /<prefix>/<channel>/index.m3u8}; returns the invalidation id. */
-    public String invalidatePlaylist(String channel) {
+    /**
+     * Invalidates the playlists of the channels named (each once, however often it is named) in one request, with a
+     * caller reference of its own; returns the invalidation id.
+     */
+    public String invalidatePlaylists(Collection<String> channels) {
         String distribution = settings.cloudFrontDistributionId().orElseThrow(
                 () -> new IllegalStateException("streaming.cloudfront.distribution-id is not set"));
-        String path = "/" + settings.playlistKey(channel);
-        String id = cloudFront().invalidate(distribution, channel + "-" + UUID.randomUUID(), path);
-        LOG.info("Channel {}: CloudFront invalidation {} of {} requested", channel, id, path);
+        List<String> paths = new TreeSet<>(channels).stream().map(channel -> "/" + settings.playlistKey(channel))
+                .toList();
+        String id = cloudFront().invalidate(distribution, "live-" + UUID.randomUUID(), paths);
+        LOG.info("CloudFront invalidation {} of {} requested", id, String.join(", ", paths));
         return id;
     }
 

@@ -1,5 +1,6 @@
 package io.livecamel.cdn;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 import io.livecamel.settings.StreamingSettings;
@@ -32,13 +33,13 @@ final class CloudFrontInvalidations implements AutoCloseable {
         client = builder.build();
     }
 
-    /** Asks for the invalidation of one path; returns its id. */
-    String invalidate(String distribution, String callerReference, String path) {
+    /** Asks for the invalidation of some paths; returns its id. */
+    String invalidate(String distribution, String callerReference, List<String> paths) {
         return client.createInvalidation(request -> request
                 .distributionId(distribution)
                 .invalidationBatch(batch -> batch
                         .callerReference(callerReference)
-                        .paths(paths -> paths.quantity(1).items(path))))
+                        .paths(items -> items.quantity(paths.size()).items(paths))))
                 .invalidation().id();
     }
 

@@ -216,10 +216,15 @@ public final class Origin {
         return candidate;
     }
 
-    /** Records a playlist as published and deletes the local segments that are uploaded and out of the window. */
-    public void playlistPublished(String channel, String session, Playlist playlist) throws IOException {
+    /**
+     * Records a playlist as published and deletes the local segments that are uploaded and out of the window.
+     * Returns true for a session's first playlist: the channel is live again, and a CDN may hold the last one of the
+     * session before.
+     */
+    public boolean playlistPublished(String channel, String session, Playlist playlist) throws IOException {
         ChannelState state = state(channel);
         SessionState current = state.session(session);
+        boolean first = current.published == null;
         Instant now = Instant.now();
         for (Playlist.Segment segment : playlist.segments()) {
             if (current.listedOnOrigin.add(segment.uri())) {
@@ -241,6 +246,7 @@ public final class Origin {
                 current.sizes.remove(name);
             }
         }
+        return first;
     }
 
     private void segmentFirstListed(String channel, ChannelState state, SessionState current,

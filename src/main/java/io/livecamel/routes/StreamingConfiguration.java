@@ -163,7 +163,9 @@ public class StreamingConfiguration implements CamelConfiguration {
         Map<String, String> defaults = Map.of(
                 "streaming.s3.bucket", settings.s3Bucket(),
                 "streaming.reconnect-grace", StreamingSettings.seconds(settings.reconnectGrace()),
-                "streaming.recording", Boolean.toString(settings.recording()));
+                "streaming.recording", Boolean.toString(settings.recording()),
+                "streaming.cloudfront.invalidation-interval",
+                Integer.toString(settings.cloudFrontInvalidationInterval()));
         defaults.forEach((name, value) -> {
             if (properties.resolveProperty(name).isEmpty()) {
                 properties.addInitialProperty(name, value);

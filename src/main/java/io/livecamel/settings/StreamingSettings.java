@@ -51,6 +51,7 @@ public final class StreamingSettings {
     private final Optional<String> ffmpegPath;
     private final Optional<String> cloudFrontDistributionId;
     private final Optional<URI> cloudFrontEndpoint;
+    private final int cloudFrontInvalidationInterval;
     private final List<Channel> channels;
     private final Duration reconnectGrace;
     private final int minFreeMb;
@@ -87,6 +88,7 @@ public final class StreamingSettings {
         ffmpegPath = values.optional("streaming.ffmpeg.path");
         recording = values.bool("streaming.recording", true);
         cloudFrontDistributionId = values.optional("streaming.cloudfront.distribution-id");
+        cloudFrontInvalidationInterval = values.integer("streaming.cloudfront.invalidation-interval", 60, 1, 86_400);
         cloudFrontEndpoint = values.optional("streaming.cloudfront.endpoint")
                 .map(v -> values.httpUri("streaming.cloudfront.endpoint", v));
         if (s3Embedded && s3Endpoint.isPresent()) {
@@ -317,6 +319,11 @@ public final class StreamingSettings {
 
     public Optional<String> cloudFrontDistributionId() {
         return cloudFrontDistributionId;
+    }
+
+    /** Seconds over which CDN invalidations are gathered into one request. */
+    public int cloudFrontInvalidationInterval() {
+        return cloudFrontInvalidationInterval;
     }
 
     public Optional<URI> cloudFrontEndpoint() {

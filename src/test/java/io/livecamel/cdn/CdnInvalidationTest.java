@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,7 +41,7 @@ class CdnInvalidationTest {
         StreamingSettings settings = settings(Map.of("streaming.cloudfront.distribution-id", "E2EXAMPLE"));
         try (CdnInvalidation cdn = new CdnInvalidation(settings, builder ->
                 builder.overrideConfiguration(o -> o.addExecutionInterceptor(capture)))) {
-            assertThrows(RuntimeException.class, () -> cdn.invalidatePlaylist("main"));
+            assertThrows(RuntimeException.class, () -> cdn.invalidatePlaylists(List.of("main")));
         }
         SdkHttpRequest request = sent.get();
         assertEquals("https", request.protocol());
@@ -56,10 +57,13 @@ class CdnInvalidationTest {
              CdnInvalidation cdn = new CdnInvalidation(settings(Map.of(
                      "streaming.cloudfront.distribution-id", "E2EXAMPLE",
                      "streaming.cloudfront.endpoint", cloudFront.endpoint().toString())))) {
-            assertEquals("I1TESTINVALIDATION", cdn.invalidatePlaylist("main"));
+            assertEquals("I1TESTINVALIDATION", cdn.invalidatePlaylists(List.of("studio", "main", "studio")));
             assertEquals(1, cloudFront.requests().size());
             String authorization = cloudFront.requests().get(0).header("Authorization");
             assertTrue(authorization.contains("/us-east-1/cloudfront/aws4_request"), authorization);
+            String body = cloudFront.requests().get(0).body();
+            assertTrue(body.contains("<Paths><Quantity>2</Quantity><Items><Path>/videos/main/index.m3u8</Path>"
+                    + "<Path>/videos/studio/index.m3u8</Path></Items></Paths>"), "each playlist once: " + body);
         }
     }
 }

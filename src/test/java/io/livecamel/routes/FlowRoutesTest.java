@@ -270,9 +270,10 @@ class FlowRoutesTest {
     @Test
     void theCdnIsToldOnlyWhenADistributionIsSet() throws Exception {
         for (boolean withDistribution : List.of(false, true)) {
-            start(withDistribution ? Map.of("streaming.cloudfront.distribution-id", "E123EXAMPLE") : Map.of(), null,
+            start(withDistribution ? Map.of("streaming.cloudfront.distribution-id", "E123EXAMPLE",
+                    "streaming.cloudfront.invalidation-interval", "1") : Map.of(), null,
                     withDistribution ? Map.of("stream-end", advice -> advice.mockEndpointsAndSkip("seda:*"),
-                            "invalidate-cdn", advice -> advice.weaveByType(BeanDefinition.class).replace()
+                            "cdn-invalidation", advice -> advice.weaveByType(BeanDefinition.class).replace()
                                     .to("mock:cdn"))
                             : Map.of("stream-end", advice -> advice.mockEndpointsAndSkip("seda:*")));
             assertEquals(withDistribution, context.getRoute("invalidate-cdn") != null,
@@ -280,9 +281,7 @@ class FlowRoutesTest {
             event(StreamingHeaders.SESSION_STARTED);
             MockEndpoint.resetMocks(context);
             mock("cdn").expectedMessageCount(withDistribution ? 1 : 0);
-            if (withDistribution) {
-                mock("cdn").expectedHeaderReceived(StreamingHeaders.CHANNEL, "main");
-            }
+
             mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.EVENT,
                     StreamingHeaders.SESSION_ENDED);
             NotifyBuilder ended = new NotifyBuilder(context).fromRoute("live-main").whenCompleted(1).create();
@@ -291,6 +290,10 @@ class FlowRoutesTest {
             MockEndpoint.assertIsSatisfied(context);
             assertTrue(mock("seda:session-events").getExchanges().get(0).getMessage()
                     .getHeader(StreamingHeaders.SUMMARY) != null, "the end is reported with what went up");
+            if (withDistribution) {
+                assertEquals(List.of("main"), mock("cdn").getExchanges().get(0).getMessage().getBody(List.class),
+                        "the channels of the interval");
+            }
             context.stop();
         }
     }
