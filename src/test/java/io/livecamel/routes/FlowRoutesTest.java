@@ -268,6 +268,34 @@ class FlowRoutesTest {
     }
 
     @Test
+    void aSessionsEndWaitsForTheRecordingRouteToRun() throws Exception {
+        // the recording route starts only once the origin answers (its S3 endpoint checks the bucket): a session
+        // that ends before must wait for it, not go unrecorded
+        start(Map.of(), null, Map.of("stream-end", advice -> advice.mockEndpointsAndSkip("seda:*")));
+        Path folder = Files.createDirectories(media.resolve("main"));
+        Files.writeString(folder.resolve(SESSION + "-1-00000.ts"), "segment 0");
+        Files.writeString(folder.resolve(SESSION + ".m3u8"), "#EXTM3U\n#EXT-X-TARGETDURATION:1\n"
+                + "#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:1.000000,\n" + SESSION + "-1-00000.ts\n");
+        Files.writeString(folder.resolve(SESSION + ".vod"), "#EXTINF:1.000000,\n" + SESSION + "-1-00000.ts\n");
+        event(StreamingHeaders.SESSION_STARTED);
+        event(StreamingHeaders.SEGMENT_FINISHED);
+        context.getRouteController().stopRoute("record-session");
+        MockEndpoint.resetMocks(context);
+        Map<String, Object> ended = Map.of(StreamingHeaders.EVENT, StreamingHeaders.SESSION_ENDED,
+                StreamingHeaders.CHANNEL, "main", StreamingHeaders.SESSION, SESSION, StreamingHeaders.CONNECTION, 1);
+        context.createFluentProducerTemplate().to("direct:events").withHeaders(ended).asyncSend();
+        io.livecamel.testing.Eventually.await("the session's end waiting for the recording route",
+                java.time.Duration.ofSeconds(10), () -> context.getInflightRepository().size("stream-end") > 0);
+        assertEquals(0, mock("s3-recording").getReceivedCounter());
+
+        mock("s3-recording").expectedMessageCount(1);
+        mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.RECORDING,
+                "http://127.0.0.1:9000/live/videos/main/" + SESSION + "/index.m3u8");
+        context.getRouteController().startRoute("record-session");
+        MockEndpoint.assertIsSatisfied(context, 20, TimeUnit.SECONDS);
+    }
+
+    @Test
     void theCdnIsToldOnlyWhenADistributionIsSet() throws Exception {
         for (boolean withDistribution : List.of(false, true)) {
             start(withDistribution ? Map.of("streaming.cloudfront.distribution-id", "E123EXAMPLE",
