@@ -167,12 +167,12 @@ public final class OriginPoller implements AutoCloseable {
         return segments;
     }
 
-    /** When a playlist with #EXT-X-ENDLIST was first read, in {@link System#nanoTime()}, or 0. */
     /** The last playlist read, or null. */
     public String lastRead() {
         return lastRead;
     }
 
+    /** When a playlist with #EXT-X-ENDLIST was first read, in {@link System#nanoTime()}, or 0. */
     public long firstEndListNanos() {
         return firstEndListNanos;
     }
