@@ -76,13 +76,13 @@ class UploadBacklogIT extends StreamingTestSupport {
             try (Publisher refused = Publisher.start(rtmpPort, KEY, 4, work.resolve("logs"))) {
                 assertNotEquals(0, refused.await(Duration.ofSeconds(20)), refused.log());
                 assertTrue(refused.log().contains("Refused: the server cannot store this stream now: channel main "
-                        + "has " + kept.size() + " segments on local disk that the origin has not taken, the most it "
-                        + "may keep."), refused.log());
+                        + "keeps " + kept.size() + " segments on local disk, the most it may (its live window and "
+                        + "what the origin has not taken)."), refused.log());
             }
             HttpResponse<String> health = get(URI.create("http://127.0.0.1:" + httpPort + "/observe/health"));
             assertEquals(503, health.statusCode(), health.body());
             assertTrue(health.body().contains("\"name\":\"storage\",\"status\":\"DOWN\",\"message\":\"channel main "
-                    + "has " + kept.size() + " segments on local disk"), health.body());
+                    + "keeps " + kept.size() + " segments on local disk"), health.body());
 
             s3 = new EmbeddedOrigin(s3Port, work.resolve("data"), "live", CREDENTIALS, store -> store);
             s3.start();

@@ -278,8 +278,8 @@ final class ChannelIngest {
             LOG.info("Channel {}: the origin has taken the backlog ({} segments on local disk): publishers are let "
                     + "in", channel.name(), kept);
         }
-        return full ? Optional.of("channel " + channel.name() + " has " + kept + " segments on local disk that the "
-                + "origin has not taken, the most it may keep") : Optional.empty();
+        return full ? Optional.of("channel " + channel.name() + " keeps " + kept + " segments on local disk, the "
+                + "most it may (its live window and what the origin has not taken)") : Optional.empty();
     }
 
     /** The finished segments in the channel's folder. */
