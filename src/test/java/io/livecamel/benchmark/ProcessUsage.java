@@ -1,0 +1,106 @@
+package io.livecamel.benchmark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What a process and its children took, from /proc: CPU of the process itself; its peak resident memory; its
+ * threads, its children's (ffmpeg's) CPU and resident memory, sampled every 200 ms (a child's CPU in its last
+ * 200 ms is not counted).
+ */
+final class ProcessUsage implements AutoCloseable {
+
+    private static final double TICK = 1.0 / 100; // USER_HZ, 100 on Linux
+
+    private final long pid;
+    private final double[] startCpu;
+    private final long startNanos = System.nanoTime();
+    private final AtomicLong peakThreads = new AtomicLong();
+    private final AtomicLong peakChildrenRss = new AtomicLong();
+    private final java.util.Map<Long, Double> childrenCpu = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Thread sampler;
+
+    /** CPU counted from now; threads and the children's memory sampled every 200 ms until {@link #close()}. */
+    ProcessUsage(long pid) throws IOException {
+        this.pid = pid;
+        this.startCpu = cpu(pid);
+        sampler = new Thread(this::sample, "usage-" + pid);
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    /** Seconds of CPU: [own, children waited for], from /proc/pid/stat (utime+stime, cutime+cstime). */
+    static double[] cpu(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields[0] is field 3 (state): utime is field 14, stime 15, cutime 16, cstime 17
+        return new double[] {
+            (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK,
+            (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * TICK};
+    }
+
+    /** A field of /proc/pid/status in kB (VmRSS, VmHWM) or as a count (Threads); 0 if the process is gone. */
+    static long status(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone
+        }
+        return 0;
+    }
+
+    private void sample() {
+        while (!Thread.currentThread().isInterrupted()) {
+            peakThreads.accumulateAndGet(status(pid, "Threads"), Math::max);
+            long children = 0;
+            for (ProcessHandle child : ProcessHandle.of(pid).map(p -> p.children().toList()).orElse(List.of())) {
+                children += status(child.pid(), "VmRSS");
+                try {
+                    childrenCpu.put(child.pid(), cpu(child.pid())[0]);
+                } catch (IOException | RuntimeException e) {
+                    // it has just ended: its last sample stands
+                }
+            }
+            peakChildrenRss.accumulateAndGet(children, Math::max);
+            try {
+                Thread.sleep(200); // a sampling interval
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** The figures so far: call while the process still runs, after its children have ended. */
+    Figures figures() throws IOException {
+        double[] now = cpu(pid);
+        double wall = (System.nanoTime() - startNanos) / 1e9;
+        double children = childrenCpu.values().stream().mapToDouble(Double::doubleValue).sum();
+        return new Figures(wall, now[0] - startCpu[0], children, status(pid, "VmHWM") / 1024.0,
+                peakThreads.get(), peakChildrenRss.get() / 1024.0);
+    }
+
+    /** CPU in seconds over {@code wall} seconds; memory in MiB. */
+    record Figures(double wall, double cpu, double childrenCpu, double peakRss, long peakThreads,
+            double peakChildrenRss) {
+
+        double cpuShare() {
+            return cpu / wall * 100;
+        }
+
+        double childrenShare() {
+            return childrenCpu / wall * 100;
+        }
+    }
+
+    @Override
+    public void close() {
+        sampler.interrupt();
+    }
+}

@@ -1,0 +1,424 @@
+package io.livecamel.benchmark;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import io.livecamel.ingest.Ffmpeg;
+import io.livecamel.testing.ApplicationProcess;
+import io.livecamel.testing.Eventually;
+import io.livecamel.testing.FreePort;
+import io.livecamel.testing.Listeners;
+import org.apache.camel.util.FileUtil;
+
+/** The three systems the scale benchmark runs the same load through. */
+final class Stacks {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    private Stacks() {
+    }
+
+    /** A benchmark channel: its name and its stream key. */
+    record Channel(int index, String name, String key) {
+        static Channel of(int index) {
+            return new Channel(index, String.format(Locale.ROOT, "c%02d", index),
+                    String.format(Locale.ROOT, "bench-key-%02d-0123456789", index));
+        }
+    }
+
+    /** A system under load: started for some channels, measured, stopped. */
+    interface Stack extends AutoCloseable {
+
+        String name();
+
+        void start(List<Channel> channels) throws Exception;
+
+        /** The RTMP port a channel publishes to. */
+        int port(Channel channel);
+
+        /** The folders to watch: where the segmenter writes and the origin's store. */
+        Map<Path, ListingWatch.Side> roots();
+
+        /** Where the channel's segmenter writes its playlist. */
+        Path localFolder(Channel channel);
+
+        /** Where the origin keeps the channel's live playlist and segments. */
+        Path originFolder(Channel channel);
+
+        /** The process measured as "the application" (its children: the ffmpeg processes). */
+        long pid();
+
+        /** The S3 server's process, if it runs one. */
+        default Optional<Long> originPid() {
+            return Optional.empty();
+        }
+
+        @Override
+        void close() throws Exception;
+    }
+
+    static Path work(String name) {
+        Path work = Path.of("target", "bench", name).toAbsolutePath();
+        FileUtil.removeDir(work.toFile());
+        return work;
+    }
+
+    /** An s3proxy in a process of its own (the class path of this JVM), with made-up credentials. */
+    static final class Origin implements AutoCloseable {
+        final int port = FreePort.find();
+        final Path store;
+        final Map<String, String> credentials;
+        private final ApplicationProcessLike process;
+
+        Origin(Path work) throws IOException, InterruptedException {
+            store = work.resolve("s3");
+            byte[] secret = new byte[20];
+            new SecureRandom().nextBytes(secret);
+            credentials = Map.of("AWS_ACCESS_KEY_ID", "bench-" + HexFormat.of().formatHex(secret, 0, 4),
+                    "AWS_SECRET_ACCESS_KEY", HexFormat.of().formatHex(secret), "AWS_REGION", "us-east-1");
+            process = ApplicationProcessLike.start(List.of(java(), "-cp", classPath(),
+                    OriginServer.class.getName(), Integer.toString(port), store.toString()), credentials,
+                    work.resolve("s3.log"));
+            process.awaitLine("origin ready", START_TIMEOUT);
+        }
+
+        long pid() {
+            return process.process.pid();
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.close();
+        }
+    }
+
+    /** This project, as {@code camel:run} starts it, against an S3 server of its own. */
+    static final class ThisApplication implements Stack {
+        private Path work;
+        private Origin origin;
+        private ApplicationProcess app;
+        private final int rtmpPort = FreePort.find();
+
+        @Override
+        public String name() {
+            return "this project";
+        }
+
+        @Override
+        public void start(List<Channel> channels) throws Exception {
+            work = work("this-" + channels.size());
+            origin = new Origin(work);
+            Map<String, String> settings = new HashMap<>();
+            settings.put("camel.main.routes-reload-enabled", "false");
+            settings.put("streaming.rtmp.port", Integer.toString(rtmpPort));
+            settings.put("streaming.http.port", Integer.toString(FreePort.find()));
+            settings.put("streaming.s3.embedded", "false");
+            settings.put("streaming.s3.endpoint", "http://127.0.0.1:" + origin.port);
+            settings.put("streaming.media-dir", work.resolve("media").toString());
+            settings.put("streaming.reconnect-grace", "1");
+            for (Channel channel : channels) {
+                settings.put("streaming.channels." + channel.name() + ".key", channel.key());
+            }
+            app = ApplicationProcess.start(settings, origin.credentials, work.resolve("logs"));
+            app.awaitLine("=== Live streaming publisher is running ===", START_TIMEOUT);
+            Listeners.awaitListening(rtmpPort, START_TIMEOUT);
+        }
+
+        @Override
+        public int port(Channel channel) {
+            return rtmpPort;
+        }
+
+        @Override
+        public Map<Path, ListingWatch.Side> roots() {
+            return Map.of(work.resolve("media"), ListingWatch.Side.LOCAL, origin.store, ListingWatch.Side.ORIGIN);
+        }
+
+        @Override
+        public Path localFolder(Channel channel) {
+            return work.resolve("media").resolve(channel.name());
+        }
+
+        @Override
+        public Path originFolder(Channel channel) {
+            return origin.store.resolve("live").resolve("videos").resolve(channel.name());
+        }
+
+        @Override
+        public long pid() {
+            return app.process().pid();
+        }
+
+        @Override
+        public Optional<Long> originPid() {
+            return Optional.of(origin.pid());
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (app != null) {
+                app.stop(Duration.ofSeconds(60));
+                app.close();
+            }
+            if (origin != null) {
+                origin.close();
+            }
+        }
+    }
+
+    /**
+     * The stack this project replaces: Node-Media-Server 2.6.6 with its {@code trans} task (the bundled ffmpeg,
+     * {@code hls_time=1:hls_list_size=100:hls_flags=delete_segments}) and a chokidar watcher uploading with aws-sdk
+     * v2 ({@code bench/node-media-server}), installed from npm into target/ the first time.
+     */
+    static final class NodeMediaServer implements Stack {
+        private Path work;
+        private Origin origin;
+        private ApplicationProcessLike node;
+        private final int rtmpPort = FreePort.find();
+
+        /** Why it cannot run here, or empty. */
+        static Optional<String> unavailable() {
+            for (String tool : List.of("node", "npm")) {
+                try {
+                    Process which = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
+                    which.getInputStream().readAllBytes();
+                    if (which.waitFor() != 0) {
+                        return Optional.of(tool + " --version failed");
+                    }
+                } catch (IOException | InterruptedException e) {
+                    return Optional.of(tool + " is not installed (" + e.getMessage() + ")");
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** target/bench/node-media-server with its node_modules (npm install on the first run). */
+        static Path installed() throws IOException, InterruptedException {
+            Path home = Path.of("target", "bench", "node-media-server").toAbsolutePath();
+            Path source = Path.of("bench", "node-media-server").toAbsolutePath();
+            Files.createDirectories(home);
+            for (String file : List.of("package.json", "server.js")) {
+                Files.copy(source.resolve(file), home.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (!Files.isDirectory(home.resolve("node_modules").resolve("node-media-server"))) {
+                Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--ignore-scripts")
+                        .directory(home.toFile()).redirectErrorStream(true).start();
+                String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!npm.waitFor(10, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+                    throw new IllegalStateException("npm install failed:\n" + output);
+                }
+            }
+            return home;
+        }
+
+        @Override
+        public String name() {
+            return "Node-Media-Server";
+        }
+
+        @Override
+        public void start(List<Channel> channels) throws Exception {
+            Path home = installed();
+            work = work("nms-" + channels.size());
+            origin = new Origin(work);
+            Map<String, String> environment = new HashMap<>(origin.credentials);
+            environment.put("RTMP_PORT", Integer.toString(rtmpPort));
+            environment.put("HTTP_PORT", Integer.toString(FreePort.find()));
+            environment.put("MEDIA_ROOT", work.resolve("media").toString());
+            environment.put("FFMPEG", Ffmpeg.locate(Optional.empty()).executable().toString());
+            environment.put("S3_ENDPOINT", "http://127.0.0.1:" + origin.port);
+            environment.put("S3_BUCKET", "live");
+            Files.createDirectories(work.resolve("media"));
+            node = ApplicationProcessLike.start(List.of("node", home.resolve("server.js").toString()), environment,
+                    work.resolve("node.log"));
+            node.awaitLine("Node Media Trans Server started", START_TIMEOUT);
+            node.awaitLine("uploader watching", START_TIMEOUT);
+            Listeners.awaitListening(rtmpPort, START_TIMEOUT);
+        }
+
+        @Override
+        public int port(Channel channel) {
+            return rtmpPort;
+        }
+
+        @Override
+        public Map<Path, ListingWatch.Side> roots() {
+            return Map.of(work.resolve("media"), ListingWatch.Side.LOCAL, origin.store, ListingWatch.Side.ORIGIN);
+        }
+
+        @Override
+        public Path localFolder(Channel channel) {
+            return work.resolve("media").resolve("live").resolve(channel.key());
+        }
+
+        @Override
+        public Path originFolder(Channel channel) {
+            return origin.store.resolve("live").resolve("live").resolve(channel.key());
+        }
+
+        @Override
+        public long pid() {
+            return node.process.pid();
+        }
+
+        @Override
+        public Optional<Long> originPid() {
+            return Optional.of(origin.pid());
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (node != null) {
+                node.close();
+            }
+            if (origin != null) {
+                origin.close();
+            }
+        }
+    }
+
+    /**
+     * The floor: ffmpeg alone, one RTMP listener per channel ({@code -listen 1}), writing HLS to local disk, which
+     * is also what "the origin" is here. The ffmpeg processes are children of one shell, measured as the stack.
+     */
+    static final class FfmpegAlone implements Stack {
+        private Path work;
+        private final Map<Integer, Integer> ports = new HashMap<>();
+        private ApplicationProcessLike shell;
+
+        @Override
+        public String name() {
+            return "ffmpeg alone (floor)";
+        }
+
+        @Override
+        public void start(List<Channel> channels) throws Exception {
+            work = work("floor-" + channels.size());
+            String ffmpeg = Ffmpeg.locate(Optional.empty()).executable().toString();
+            StringBuilder script = new StringBuilder();
+            for (Channel channel : channels) {
+                int port = FreePort.find();
+                ports.put(channel.index(), port);
+                Path out = work.resolve("out").resolve(channel.name());
+                Files.createDirectories(out);
+                script.append(String.format(Locale.ROOT, "'%s' -nostdin -hide_banner -loglevel error -listen 1 -i "
+                        + "rtmp://127.0.0.1:%d/live/%s -c copy -f hls -hls_time 1 -hls_list_size 100 "
+                        + "-hls_flags delete_segments '%s' & ", ffmpeg, port, channel.key(), out.resolve("index.m3u8")));
+            }
+            script.append("echo floor ready; wait; echo floor done; read -r _");
+            shell = ApplicationProcessLike.start(List.of("bash", "-c", script.toString()), Map.of(),
+                    work.resolve("ffmpeg.log"));
+            shell.awaitLine("floor ready", START_TIMEOUT);
+            for (int port : ports.values()) {
+                Listeners.awaitListening(port, START_TIMEOUT);
+            }
+        }
+
+        @Override
+        public int port(Channel channel) {
+            return ports.get(channel.index());
+        }
+
+        @Override
+        public Map<Path, ListingWatch.Side> roots() {
+            return Map.of(work.resolve("out"), ListingWatch.Side.ORIGIN);
+        }
+
+        @Override
+        public Path localFolder(Channel channel) {
+            return originFolder(channel);
+        }
+
+        @Override
+        public Path originFolder(Channel channel) {
+            return work.resolve("out").resolve(channel.name());
+        }
+
+        @Override
+        public long pid() {
+            return shell.process.pid();
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (shell != null) {
+                shell.close();
+            }
+        }
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static String classPath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
+    /** A process with its output in a file, stopped by closing its input and then SIGTERM. */
+    static final class ApplicationProcessLike implements AutoCloseable {
+        final Process process;
+        final Path output;
+
+        private ApplicationProcessLike(Process process, Path output) {
+            this.process = process;
+            this.output = output;
+        }
+
+        static ApplicationProcessLike start(List<String> command, Map<String, String> environment, Path output)
+                throws IOException {
+            Files.createDirectories(output.getParent());
+            ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
+            builder.environment().putAll(environment);
+            return new ApplicationProcessLike(builder.start(), output);
+        }
+
+        void awaitLine(String text, Duration timeout) throws InterruptedException {
+            Eventually.await("'" + text + "' in " + output, timeout, () -> {
+                String log = read();
+                if (!log.contains(text) && !process.isAlive()) {
+                    throw new AssertionError(output + " ended with " + process.exitValue() + ":\n" + log);
+                }
+                return log.contains(text);
+            });
+        }
+
+        String read() {
+            try {
+                return Files.readString(output);
+            } catch (IOException e) {
+                return "";
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            try (OutputStream in = process.getOutputStream()) {
+                in.flush();
+            } catch (IOException e) {
+                // already gone
+            }
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroy();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            }
+        }
+    }
+}
