@@ -21,12 +21,14 @@ final class ProcessUsage implements AutoCloseable {
     private final AtomicLong peakThreads = new AtomicLong();
     private final AtomicLong peakChildrenRss = new AtomicLong();
     private final java.util.Map<Long, Double> childrenCpu = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, double[]> threadCpu = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread sampler;
 
     /** CPU counted from now; threads and the children's memory sampled every 200 ms until {@link #close()}. */
     ProcessUsage(long pid) throws IOException {
         this.pid = pid;
         this.startCpu = cpu(pid);
+        sampleThreads(true);
         sampler = new Thread(this::sample, "usage-" + pid);
         sampler.setDaemon(true);
         sampler.start();
@@ -34,7 +36,11 @@ final class ProcessUsage implements AutoCloseable {
 
     /** Seconds of CPU: [own, children waited for], from /proc/pid/stat (utime+stime, cutime+cstime). */
     static double[] cpu(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return cpu(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    private static double[] cpu(Path statFile) throws IOException {
+        String stat = Files.readString(statFile);
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // fields[0] is field 3 (state): utime is field 14, stime 15, cutime 16, cstime 17
         return new double[] {
@@ -69,12 +75,57 @@ final class ProcessUsage implements AutoCloseable {
                 }
             }
             peakChildrenRss.accumulateAndGet(children, Math::max);
+            sampleThreads(false);
             try {
                 Thread.sleep(200); // a sampling interval
             } catch (InterruptedException e) {
                 return;
             }
         }
+    }
+
+    private volatile long markNanos;
+    private volatile double markCpu;
+
+    /** Notes the CPU now, for {@link #sinceMark()}. */
+    void mark() throws IOException {
+        markCpu = cpu(pid)[0];
+        markNanos = System.nanoTime();
+    }
+
+    /** The process's own CPU since {@link #mark()}, in % of one core. */
+    double sinceMark() throws IOException {
+        return (cpu(pid)[0] - markCpu) / ((System.nanoTime() - markNanos) / 1e9) * 100;
+    }
+
+    /** Each thread's CPU, [at the start, last seen], by "tid name" (threads started later start at 0). */
+    private void sampleThreads(boolean start) {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    double cpu = cpu(task.resolve("stat"))[0];
+                    threadCpu.computeIfAbsent(task.getFileName() + " " + name, k -> new double[] {start ? cpu : 0, 0})[1]
+                            = cpu;
+                } catch (IOException | RuntimeException e) {
+                    // the thread has just ended: its last sample stands
+                }
+            }
+        } catch (IOException e) {
+            // the process has ended
+        }
+    }
+
+    /** CPU seconds by thread name (digits as #), most first: where the process's own CPU went. */
+    java.util.Map<String, Double> cpuByThread() {
+        sampleThreads(false);
+        java.util.Map<String, Double> byName = new java.util.HashMap<>();
+        threadCpu.forEach((key, cpu) -> byName.merge(key.substring(key.indexOf(' ') + 1).replaceAll("[0-9]+", "#"),
+                cpu[1] - cpu[0], Double::sum));
+        java.util.Map<String, Double> sorted = new java.util.LinkedHashMap<>();
+        byName.entrySet().stream().sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
     }
 
     /** The figures so far: call while the process still runs, after its children have ended. */

@@ -41,7 +41,8 @@ class ScaleBenchmark {
 
     /** One stack at one channel count. */
     record Result(String stack, int channels, Stats sent, Stats finished, int missingVersions, int atOrigin,
-            int expected, int ended, Stats endToEndList, ProcessUsage.Figures usage, double loadShare,
+            int expected, int ended, Stats endToEndList, ProcessUsage.Figures usage, double steadyCpu,
+            double loadShare,
             double originShare) {
     }
 
@@ -73,8 +74,15 @@ class ScaleBenchmark {
         List<byte[]> chunked = LoadPublisher.chunked(source);
         Optional<String> noNode = Stacks.NodeMediaServer.unavailable();
         noNode.ifPresent(reason -> System.out.println("Node-Media-Server is left out: " + reason));
-        List<Supplier<Stack>> stacks = new ArrayList<>(List.of(Stacks.FfmpegAlone::new, Stacks.ThisApplication::new));
-        if (noNode.isEmpty()) {
+        List<String> chosen = Arrays.asList(System.getProperty("benchmark.scale.stacks", "floor,this,nms").split(","));
+        List<Supplier<Stack>> stacks = new ArrayList<>();
+        if (chosen.contains("floor")) {
+            stacks.add(Stacks.FfmpegAlone::new);
+        }
+        if (chosen.contains("this")) {
+            stacks.add(Stacks.ThisApplication::new);
+        }
+        if (chosen.contains("nms") && noNode.isEmpty()) {
             stacks.add(Stacks.NodeMediaServer::new);
         }
         List<Result> results = new ArrayList<>();
@@ -122,9 +130,14 @@ class ScaleBenchmark {
                     threads.add(thread);
                     thread.start();
                 }
+                // the second half of the stream: the steady state, after start-up and the JIT's first compilations
+                long half = base + Duration.ofSeconds(seconds).toNanos() / 2 - System.nanoTime();
+                threads.get(0).join(Math.max(1, half / 1_000_000));
+                usage.mark();
                 for (Thread thread : threads) {
                     thread.join(Duration.ofSeconds(seconds + 120).toMillis());
                 }
+                double steadyCpu = usage.sinceMark();
                 for (LoadPublisher publisher : publishers) {
                     if (publisher.failure() != null) {
                         throw new AssertionError(stack.name() + ": a publisher failed", publisher.failure());
@@ -137,17 +150,22 @@ class ScaleBenchmark {
                     Thread.sleep(100); // polling the watch's record, not waiting for time
                 }
                 ProcessUsage.Figures figures = usage.figures();
+                StringBuilder byThread = new StringBuilder(stack.name() + ", " + count + " channels, CPU s by thread:");
+                usage.cpuByThread().entrySet().stream().limit(12).forEach(e -> byThread.append(String.format(
+                        Locale.ROOT, " %s %.1f;", e.getKey(), e.getValue())));
+                System.out.println(byThread);
                 double loadShare = load.figures().cpuShare();
                 double originShare = origin == null ? 0 : origin.figures().cpuShare();
                 assertTrue(watch.failure() == null, () -> "the watch failed: " + watch.failure());
-                return measure(stack, channels, publishers, watch, source, figures, loadShare, originShare);
+                return measure(stack, channels, publishers, watch, source, figures, steadyCpu, loadShare,
+                        originShare);
             }
         }
     }
 
     private static Result measure(Stack stack, List<Channel> channels, List<LoadPublisher> publishers,
-            ListingWatch watch, SourceStream source, ProcessUsage.Figures figures, double loadShare,
-            double originShare) throws IOException {
+            ListingWatch watch, SourceStream source, ProcessUsage.Figures figures, double steadyCpu,
+            double loadShare, double originShare) throws IOException {
         List<Integer> keyframes = source.keyframes();
         List<List<Double>> sent = new ArrayList<>();
         List<List<Double>> finished = new ArrayList<>();
@@ -192,8 +210,8 @@ class ScaleBenchmark {
             }
         }
         return new Result(stack.name(), channels.size(), Stats.of(sent), Stats.of(finished), missingVersions,
-                atOrigin, keyframes.size() * channels.size(), ended, Stats.of(endToEndList), figures, loadShare,
-                originShare);
+                atOrigin, keyframes.size() * channels.size(), ended, Stats.of(endToEndList), figures, steadyCpu,
+                loadShare, originShare);
     }
 
     private static String ms(double value) {
@@ -207,10 +225,10 @@ class ScaleBenchmark {
                 r.sent().p50() - f.sent().p50(), r.sent().p99() - f.sent().p99())).orElse("");
         ProcessUsage.Figures u = r.usage();
         return String.format(Locale.ROOT, "| %d | %s | %s / %s%s | %s | %s / %s | %d | %d of %d | %d of %d | %s | "
-                + "%.1f %% / %.1f %% | %.0f / %.0f MiB | %d | %.1f %% / %.1f %% |",
+                + "%.1f %% (%.1f %%) / %.1f %% | %.0f / %.0f MiB | %d | %.1f %% / %.1f %% |",
                 r.channels(), r.stack(), ms(r.sent().p50()), ms(r.sent().p99()), vsFloor,
                 ms(r.sent().worstChannelP99()), ms(r.finished().p50()), ms(r.finished().p99()), r.missingVersions(),
-                r.atOrigin(), r.expected(), r.ended(), r.channels(), ms(r.endToEndList().p50()), u.cpuShare(),
+                r.atOrigin(), r.expected(), r.ended(), r.channels(), ms(r.endToEndList().p50()), u.cpuShare(), r.steadyCpu(),
                 u.childrenShare(), u.peakRss(), u.peakChildrenRss(), u.peakThreads(), r.loadShare(), r.originShare());
     }
 
@@ -219,13 +237,13 @@ class ScaleBenchmark {
         out.append(String.format(Locale.ROOT, "%s, %s, %d cores, %d GiB, Java %s, node %s; %d s of 1280x720 25 fps "
                 + "H.264 (1-s GOP) + AAC at about 2.5 Mbit/s per channel, starts spread over 1 s; the publishers "
                 + "(one JVM, a thread each), the stacks and their S3 server (s3proxy, its own JVM) on the same machine.%n%n",
-                LocalDate.now(), OriginLatencyBenchmark.machine(), Runtime.getRuntime().availableProcessors(),
+                LocalDate.now(), machine(), Runtime.getRuntime().availableProcessors(),
                 Math.round(((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                         .getOperatingSystemMXBean()).getTotalMemorySize() / Math.pow(1024, 3)),
                 System.getProperty("java.version"), nodeVersion(), seconds));
         out.append("| channels | stack | sent → listed p50 / p99 ms (vs floor) | worst channel p99 ms "
                 + "| on disk → listed p50 / p99 ms | versions listing a missing segment | GOPs at the origin "
-                + "| ended | end → end marker ms | CPU, % of one core: stack / its ffmpeg | peak RSS: stack / ffmpeg "
+                + "| ended | end → end marker ms | CPU, % of one core: stack (second half) / its ffmpeg | peak RSS: stack / ffmpeg "
                 + "| threads | CPU of the publishers / of s3proxy |\n");
         out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Result> sofar = new ArrayList<>();
@@ -234,6 +252,15 @@ class ScaleBenchmark {
             out.append(row(result, sofar)).append('\n');
         }
         return out.toString();
+    }
+
+    private static String machine() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
     }
 
     private static String nodeVersion() {

@@ -94,6 +94,20 @@ final class SourceStream {
         return tags;
     }
 
+    /** An FLV file of {@code tags} (audio and video flagged). */
+    static byte[] flv(List<Tag> tags) {
+        int size = 13 + tags.stream().mapToInt(tag -> 15 + tag.body().length).sum();
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(new byte[] {'F', 'L', 'V', 1, 5, 0, 0, 0, 9}).putInt(0);
+        for (Tag tag : tags) {
+            int length = tag.body().length;
+            out.put((byte) tag.type()).put((byte) (length >> 16)).put((byte) (length >> 8)).put((byte) length)
+                    .put((byte) (tag.timestamp() >> 16)).put((byte) (tag.timestamp() >> 8)).put((byte) tag.timestamp())
+                    .put((byte) (tag.timestamp() >> 24)).put(new byte[3]).put(tag.body()).putInt(11 + length);
+        }
+        return out.array();
+    }
+
     private static int medium(ByteBuffer in) {
         return (in.get() & 0xFF) << 16 | (in.get() & 0xFF) << 8 | in.get() & 0xFF;
     }

@@ -132,7 +132,17 @@ final class Stacks {
             for (Channel channel : channels) {
                 settings.put("streaming.channels." + channel.name() + ".key", channel.key());
             }
-            app = ApplicationProcess.start(settings, origin.credentials, work.resolve("logs"));
+            Map<String, String> environment = new HashMap<>(origin.credentials);
+            String options = System.getProperty("benchmark.scale.jvm", "");
+            if (Boolean.getBoolean("benchmark.scale.jfr")) {
+                // a profile of the application under load, to read with: jfr print --events jdk.ExecutionSample
+                options += " -XX:StartFlightRecording=dumponexit=true,settings=profile,filename="
+                        + work.resolve("application.jfr");
+            }
+            if (!options.isBlank()) {
+                environment.put("JAVA_TOOL_OPTIONS", options.trim());
+            }
+            app = ApplicationProcess.start(settings, environment, work.resolve("logs"));
             app.awaitLine("=== Live streaming publisher is running ===", START_TIMEOUT);
             Listeners.awaitListening(rtmpPort, START_TIMEOUT);
         }

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The application in a JVM of its own, started as {@code mvn compile camel:run} starts it (same main class, same
- * working folder, settings as -D options), with its console output kept in a file.
+ * working folder, the JVM options of {@code .mvn/jvm.config}, settings as -D options), with its console output kept
+ * in a file.
  */
 public final class ApplicationProcess implements AutoCloseable {
 
@@ -34,6 +35,7 @@ public final class ApplicationProcess implements AutoCloseable {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath));
+        command.addAll(runOptions());
         settings.forEach((name, value) -> command.add("-D" + name + "=" + value));
         command.add("io.livecamel.StreamingApplication");
         Files.createDirectories(logDir);
@@ -42,6 +44,13 @@ public final class ApplicationProcess implements AutoCloseable {
         builder.environment().putAll(environment);
         Process process = builder.start();
         return new ApplicationProcess(process, output);
+    }
+
+    /** The JVM options {@code mvn compile camel:run} runs with (Maven reads them from .mvn/jvm.config). */
+    public static List<String> runOptions() throws IOException {
+        Path options = Path.of(".mvn", "jvm.config");
+        return Files.isRegularFile(options)
+                ? List.of(Files.readString(options).trim().split("\\s+")) : List.of();
     }
 
     /**
