@@ -16,18 +16,15 @@ final class ProcessUsage implements AutoCloseable {
     private static final double TICK = 1.0 / 100; // USER_HZ, 100 on Linux
 
     private final long pid;
-    private final double[] startCpu;
-    private final long startNanos = System.nanoTime();
     private final AtomicLong peakThreads = new AtomicLong();
     private final AtomicLong peakChildrenRss = new AtomicLong();
     private final java.util.Map<Long, Double> childrenCpu = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, double[]> threadCpu = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread sampler;
 
-    /** CPU counted from now; threads and the children's memory sampled every 200 ms until {@link #close()}. */
+    /** Threads and the children's CPU and memory sampled every 200 ms from now until {@link #close()}. */
     ProcessUsage(long pid) throws IOException {
         this.pid = pid;
-        this.startCpu = cpu(pid);
         sampleThreads(true);
         sampler = new Thread(this::sample, "usage-" + pid);
         sampler.setDaemon(true);
@@ -84,18 +81,17 @@ final class ProcessUsage implements AutoCloseable {
         }
     }
 
-    private volatile long markNanos;
-    private volatile double markCpu;
+    /** The process's own CPU (s) at a moment. */
+    record Mark(long nanos, double cpu) {
 
-    /** Notes the CPU now, for {@link #sinceMark()}. */
-    void mark() throws IOException {
-        markCpu = cpu(pid)[0];
-        markNanos = System.nanoTime();
+        /** The CPU from this mark to {@code later}, in % of one core. */
+        double shareUntil(Mark later) {
+            return (later.cpu() - cpu) / ((later.nanos() - nanos) / 1e9) * 100;
+        }
     }
 
-    /** The process's own CPU since {@link #mark()}, in % of one core. */
-    double sinceMark() throws IOException {
-        return (cpu(pid)[0] - markCpu) / ((System.nanoTime() - markNanos) / 1e9) * 100;
+    Mark mark() throws IOException {
+        return new Mark(System.nanoTime(), cpu(pid)[0]);
     }
 
     /** Each thread's CPU, [at the start, last seen], by "tid name" (threads started later start at 0). */
@@ -128,12 +124,14 @@ final class ProcessUsage implements AutoCloseable {
         return sorted;
     }
 
-    /** The figures so far: call while the process still runs, after its children have ended. */
-    Figures figures() throws IOException {
-        double[] now = cpu(pid);
-        double wall = (System.nanoTime() - startNanos) / 1e9;
+    /**
+     * The figures so far: the process's own CPU between two {@link #mark()}s, its children's since they started;
+     * call while the process still runs, after its children have ended.
+     */
+    Figures figures(Mark from, Mark until) {
+        double wall = (until.nanos() - from.nanos()) / 1e9;
         double children = childrenCpu.values().stream().mapToDouble(Double::doubleValue).sum();
-        return new Figures(wall, now[0] - startCpu[0], children, status(pid, "VmHWM") / 1024.0,
+        return new Figures(wall, until.cpu() - from.cpu(), children, status(pid, "VmHWM") / 1024.0,
                 peakThreads.get(), peakChildrenRss.get() / 1024.0);
     }
 

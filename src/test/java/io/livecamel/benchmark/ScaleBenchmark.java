@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import io.livecamel.benchmark.Stacks.Channel;
@@ -130,14 +131,21 @@ class ScaleBenchmark {
                     threads.add(thread);
                     thread.start();
                 }
+                LockSupport.parkNanos(base - System.nanoTime());
+                ProcessUsage.Mark started = usage.mark();
+                ProcessUsage.Mark loadStarted = load.mark();
+                ProcessUsage.Mark originStarted = origin == null ? null : origin.mark();
                 // the second half of the stream: the steady state, after start-up and the JIT's first compilations
                 long half = base + Duration.ofSeconds(seconds).toNanos() / 2 - System.nanoTime();
                 threads.get(0).join(Math.max(1, half / 1_000_000));
-                usage.mark();
+                ProcessUsage.Mark halfway = usage.mark();
                 for (Thread thread : threads) {
                     thread.join(Duration.ofSeconds(seconds + 120).toMillis());
                 }
-                double steadyCpu = usage.sinceMark();
+                // CPU is counted while the stream runs: a stack that never ends its playlists is not credited with
+                // the idle time spent waiting for it
+                ProcessUsage.Mark streamed = usage.mark();
+                double steadyCpu = halfway.shareUntil(streamed);
                 for (LoadPublisher publisher : publishers) {
                     if (publisher.failure() != null) {
                         throw new AssertionError(stack.name() + ": a publisher failed", publisher.failure());
@@ -149,13 +157,13 @@ class ScaleBenchmark {
                         .anyMatch(c -> watch.listing(stack.originFolder(c)).endListAt() == 0)) {
                     Thread.sleep(100); // polling the watch's record, not waiting for time
                 }
-                ProcessUsage.Figures figures = usage.figures();
+                ProcessUsage.Figures figures = usage.figures(started, streamed);
                 StringBuilder byThread = new StringBuilder(stack.name() + ", " + count + " channels, CPU s by thread:");
                 usage.cpuByThread().entrySet().stream().limit(12).forEach(e -> byThread.append(String.format(
                         Locale.ROOT, " %s %.1f;", e.getKey(), e.getValue())));
                 System.out.println(byThread);
-                double loadShare = load.figures().cpuShare();
-                double originShare = origin == null ? 0 : origin.figures().cpuShare();
+                double loadShare = loadStarted.shareUntil(load.mark());
+                double originShare = origin == null ? 0 : originStarted.shareUntil(origin.mark());
                 assertTrue(watch.failure() == null, () -> "the watch failed: " + watch.failure());
                 return measure(stack, channels, publishers, watch, source, figures, steadyCpu, loadShare,
                         originShare);
