@@ -134,10 +134,11 @@ final class Stacks {
             }
             Map<String, String> environment = new HashMap<>(origin.credentials);
             String options = System.getProperty("benchmark.scale.jvm", "");
-            if (Boolean.getBoolean("benchmark.scale.jfr")) {
-                // a profile of the application under load, to read with: jfr print --events jdk.ExecutionSample
-                options += " -XX:StartFlightRecording=dumponexit=true,settings=profile,filename="
-                        + work.resolve("application.jfr");
+            if (Boolean.getBoolean("benchmark.scale.profile")) {
+                // where the application's CPU goes, Java and native (JIT, GC, system calls) alike: one line per
+                // stack with its samples, written when the application stops
+                options += " -agentpath:" + profiler() + "=start,event=itimer,interval=5ms,collapsed,file="
+                        + work.resolve("profile.collapsed");
             }
             if (!options.isBlank()) {
                 environment.put("JAVA_TOOL_OPTIONS", options.trim());
@@ -369,6 +370,21 @@ final class Stacks {
                 shell.close();
             }
         }
+    }
+
+    /** async-profiler's library for this machine, taken out of its jar (a test dependency) into target/. */
+    static Path profiler() throws IOException {
+        Path library = Path.of("target", "bench", "libasyncProfiler.so").toAbsolutePath();
+        if (!Files.isRegularFile(library)) {
+            try (var in = Stacks.class.getResourceAsStream("/linux-x64/libasyncProfiler.so")) {
+                if (in == null) {
+                    throw new IllegalStateException("async-profiler's linux-x64 library is not on the class path");
+                }
+                Files.createDirectories(library.getParent());
+                Files.copy(in, library);
+            }
+        }
+        return library;
     }
 
     static String java() {
