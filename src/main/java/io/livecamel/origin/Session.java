@@ -6,7 +6,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +18,6 @@ import java.util.regex.Pattern;
 public final class Session {
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmssSSS");
-    private static final Pattern SEGMENT = Pattern.compile("(.+)-(\\d+)-(\\d+)\\.ts");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern ID = Pattern.compile("\\d{8}-\\d{9}-[0-9a-z]{4}");
 
@@ -54,28 +52,62 @@ public final class Session {
         return session + ".m3u8";
     }
 
-    private static Matcher segment(String fileName) {
-        Matcher matcher = SEGMENT.matcher(fileName);
-        if (!matcher.matches()) {
+    /**
+     * A segment file name split as {@code <session>-<connection>-<number>.ts}, or {@code null}: the last two
+     * {@code -digits} before {@code .ts} (what the pattern {@code (.+)-(\d+)-(\d+)\.ts} matches), without a
+     * regular expression, since it runs for every file of a channel's folder on every segment.
+     */
+    private record SegmentName(String session, String connection, String number) {
+
+        static SegmentName of(String fileName) {
+            if (!fileName.endsWith(".ts")) {
+                return null;
+            }
+            int end = fileName.length() - ".ts".length();
+            int last = fileName.lastIndexOf('-', end - 1);
+            int before = last > 0 ? fileName.lastIndexOf('-', last - 1) : -1;
+            if (before < 1 || !digits(fileName, last + 1, end) || !digits(fileName, before + 1, last)) {
+                return null;
+            }
+            return new SegmentName(fileName.substring(0, before), fileName.substring(before + 1, last),
+                    fileName.substring(last + 1, end));
+        }
+
+        private static boolean digits(String text, int from, int to) {
+            if (from >= to) {
+                return false;
+            }
+            for (int i = from; i < to; i++) {
+                if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private static SegmentName segment(String fileName) {
+        SegmentName name = SegmentName.of(fileName);
+        if (name == null) {
             throw new IllegalArgumentException("not a segment file name: " + fileName);
         }
-        return matcher;
+        return name;
     }
 
     /** The session a segment file belongs to. */
     public static String ofSegment(String fileName) {
-        return segment(fileName).group(1);
+        return segment(fileName).session();
     }
 
     /** The connection (its id) that wrote a segment file. */
     public static String connectionOf(String fileName) {
-        Matcher matcher = segment(fileName);
-        return connectionId(matcher.group(1), Integer.parseInt(matcher.group(2)));
+        SegmentName name = segment(fileName);
+        return connectionId(name.session(), Integer.parseInt(name.connection()));
     }
 
     /** A segment's number in its session (it outgrows five digits after 27 hours of 1-s segments). */
     public static long sequenceOf(String fileName) {
-        return Long.parseLong(segment(fileName).group(3));
+        return Long.parseLong(segment(fileName).number());
     }
 
     /** The session a playlist file belongs to. */
@@ -88,12 +120,12 @@ public final class Session {
 
     /** True for the name of a finished segment (not a temporary file). */
     public static boolean isSegment(String fileName) {
-        return SEGMENT.matcher(fileName).matches();
+        return SegmentName.of(fileName) != null;
     }
 
     public static boolean isSegmentOf(String fileName, String session) {
-        Matcher matcher = SEGMENT.matcher(fileName);
-        return matcher.matches() && matcher.group(1).equals(session);
+        SegmentName name = SegmentName.of(fileName);
+        return name != null && name.session().equals(session);
     }
 
     /** The list of every segment ffmpeg listed in the session: its recording, as it grows. */
@@ -111,8 +143,8 @@ public final class Session {
      * being written ({@code .ts.tmp}); {@code null} for any other file.
      */
     public static String ofSegmentFile(String fileName) {
-        Matcher matcher = SEGMENT.matcher(finished(fileName));
-        return matcher.matches() && isId(matcher.group(1)) ? matcher.group(1) : null;
+        SegmentName name = SegmentName.of(finished(fileName));
+        return name != null && isId(name.session()) ? name.session() : null;
     }
 
     /**
@@ -120,8 +152,8 @@ public final class Session {
      * file (the playlist, another session's).
      */
     public static int connectionNumber(String fileName, String session) {
-        Matcher matcher = SEGMENT.matcher(finished(fileName));
-        return matcher.matches() && matcher.group(1).equals(session) ? Integer.parseInt(matcher.group(2)) : 0;
+        SegmentName name = SegmentName.of(finished(fileName));
+        return name != null && name.session().equals(session) ? Integer.parseInt(name.connection()) : 0;
     }
 
     /** The name a segment file has once ffmpeg has finished it (it writes {@code <name>.tmp} first). */
