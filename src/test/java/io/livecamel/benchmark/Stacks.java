@@ -105,12 +105,48 @@ final class Stacks {
         }
     }
 
+    /**
+     * A stack that takes every channel on one RTMP port, writes HLS under {@code <work>/media} and uploads to an
+     * s3proxy of its own: what it runs is started by {@link #startServer} and stopped by {@link #stopServer}.
+     */
+    abstract static class UploadingStack implements Stack {
+        protected Path work;
+        protected Origin origin;
+        protected final int rtmpPort = FreePort.find();
+
+        @Override
+        public int port(Channel channel) {
+            return rtmpPort;
+        }
+
+        @Override
+        public Map<Path, ListingWatch.Side> roots() {
+            return Map.of(work.resolve("media"), ListingWatch.Side.LOCAL, origin.store, ListingWatch.Side.ORIGIN);
+        }
+
+        @Override
+        public Optional<Long> originPid() {
+            return Optional.of(origin.pid());
+        }
+
+        /** Stops what {@code start} started, if it did; the origin is stopped after it. */
+        abstract void stopServer() throws Exception;
+
+        @Override
+        public void close() throws Exception {
+            try {
+                stopServer();
+            } finally {
+                if (origin != null) {
+                    origin.close();
+                }
+            }
+        }
+    }
+
     /** This project, as {@code camel:run} starts it, against an S3 server of its own. */
-    static final class ThisApplication implements Stack {
-        private Path work;
-        private Origin origin;
+    static final class ThisApplication extends UploadingStack {
         private ApplicationProcess app;
-        private final int rtmpPort = FreePort.find();
 
         @Override
         public String name() {
@@ -149,16 +185,6 @@ final class Stacks {
         }
 
         @Override
-        public int port(Channel channel) {
-            return rtmpPort;
-        }
-
-        @Override
-        public Map<Path, ListingWatch.Side> roots() {
-            return Map.of(work.resolve("media"), ListingWatch.Side.LOCAL, origin.store, ListingWatch.Side.ORIGIN);
-        }
-
-        @Override
         public Path localFolder(Channel channel) {
             return work.resolve("media").resolve(channel.name());
         }
@@ -174,18 +200,10 @@ final class Stacks {
         }
 
         @Override
-        public Optional<Long> originPid() {
-            return Optional.of(origin.pid());
-        }
-
-        @Override
-        public void close() throws Exception {
+        void stopServer() throws Exception {
             if (app != null) {
                 app.stop(Duration.ofSeconds(60));
                 app.close();
-            }
-            if (origin != null) {
-                origin.close();
             }
         }
     }
@@ -195,11 +213,8 @@ final class Stacks {
      * {@code hls_time=1:hls_list_size=100:hls_flags=delete_segments}) and a chokidar watcher uploading with aws-sdk
      * v2 ({@code bench/node-media-server}), installed from npm into target/ the first time.
      */
-    static final class NodeMediaServer implements Stack {
-        private Path work;
-        private Origin origin;
+    static final class NodeMediaServer extends UploadingStack {
         private ApplicationProcessLike node;
-        private final int rtmpPort = FreePort.find();
 
         /** Why it cannot run here, or empty. */
         static Optional<String> unavailable() {
@@ -262,16 +277,6 @@ final class Stacks {
         }
 
         @Override
-        public int port(Channel channel) {
-            return rtmpPort;
-        }
-
-        @Override
-        public Map<Path, ListingWatch.Side> roots() {
-            return Map.of(work.resolve("media"), ListingWatch.Side.LOCAL, origin.store, ListingWatch.Side.ORIGIN);
-        }
-
-        @Override
         public Path localFolder(Channel channel) {
             return work.resolve("media").resolve("live").resolve(channel.key());
         }
@@ -287,17 +292,9 @@ final class Stacks {
         }
 
         @Override
-        public Optional<Long> originPid() {
-            return Optional.of(origin.pid());
-        }
-
-        @Override
-        public void close() throws Exception {
+        void stopServer() throws Exception {
             if (node != null) {
                 node.close();
-            }
-            if (origin != null) {
-                origin.close();
             }
         }
     }
