@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import io.livecamel.settings.StreamingSettings;
@@ -150,17 +151,21 @@ public final class Origin {
     /** The session's segments on local disk that are not on the origin yet, oldest first. */
     public List<File> pendingSegments(String channel, String session) {
         SessionState state = state(channel).session(session);
-        return finishedSegments(channel, session).stream()
-                .filter(name -> !state.uploaded.contains(name) && state.admitted.contains(Session.connectionOf(name)))
-                .map(name -> channelDir(channel).resolve(name).toFile())
-                .toList();
+        // the uploaded ones (most of the folder) are left out before the sort
+        return finishedSegments(channel, session,
+                name -> !state.uploaded.contains(name) && state.admitted.contains(Session.connectionOf(name)))
+                .stream().map(name -> channelDir(channel).resolve(name).toFile()).toList();
     }
 
     /** The names of the session's finished segments on local disk, oldest first. */
     List<String> finishedSegments(String channel, String session) {
+        return finishedSegments(channel, session, name -> true);
+    }
+
+    private List<String> finishedSegments(String channel, String session, Predicate<String> which) {
         try (Stream<Path> files = Files.list(channelDir(channel))) {
             return files.map(p -> p.getFileName().toString())
-                    .filter(name -> Session.isSegmentOf(name, session))
+                    .filter(name -> Session.isSegmentOf(name, session) && which.test(name))
                     .sorted(Comparator.comparingLong(Session::sequenceOf))
                     .toList();
         } catch (NoSuchFileException e) {

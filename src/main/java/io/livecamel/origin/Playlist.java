@@ -47,8 +47,8 @@ public final class Playlist {
     }
 
     public static Playlist parse(String text) {
-        String[] lines = text.split("\r?\n");
-        if (lines.length == 0 || !lines[0].trim().equals("#EXTM3U")) {
+        List<String> lines = text.lines().toList();
+        if (lines.isEmpty() || !lines.get(0).trim().equals("#EXTM3U")) {
             throw new IllegalArgumentException("not an HLS playlist: it does not start with #EXTM3U");
         }
         List<String> header = new ArrayList<>();
