@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
  * The same load through this project, the stack it replaces (Node-Media-Server + chokidar + aws-sdk) and ffmpeg
  * alone (the floor), side by side in one run: N channels ({@code -Dbenchmark.scale.channels=1,8,16,32}) publishing
  * a 720p, 1-s-GOP, 2.5 Mbit/s stream in real time for {@code -Dbenchmark.scale.seconds} (60), their starts spread
- * over one second. For every segment: from the publisher sending the keyframe that ends it (the earliest any
- * segmenter can cut it) to the origin listing it, and from the segmenter listing it on disk to the origin listing
- * it; playlist versions listing a segment the origin did not hold; segments lost; the stack's CPU, memory and
+ * over one second, to an S3 server over HTTP ({@code -Dbenchmark.scale.origin=https} for HTTPS). For every segment:
+ * from the publisher sending the keyframe that ends it (the earliest any segmenter can cut it) to the origin listing
+ * it, and from the segmenter listing it on disk to the origin listing it; playlist versions listing a segment the origin did not hold; segments lost; the stack's CPU, memory and
  * threads, its ffmpeg children apart. Prints the table and writes it into the README between its markers.
  */
 class ScaleBenchmark {
@@ -244,11 +244,13 @@ class ScaleBenchmark {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%s, %s, %d cores, %d GiB, Java %s, node %s; %d s of 1280x720 25 fps "
                 + "H.264 (1-s GOP) + AAC at about 2.5 Mbit/s per channel, starts spread over 1 s; the publishers "
-                + "(one JVM, a thread each), the stacks and their S3 server (s3proxy, its own JVM) on the same machine.%n%n",
+                + "(one JVM, a thread each), the stacks and their S3 server (s3proxy, its own JVM, over %s) on the same "
+                + "machine.%n%n",
                 LocalDate.now(), machine(), Runtime.getRuntime().availableProcessors(),
                 Math.round(((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                         .getOperatingSystemMXBean()).getTotalMemorySize() / Math.pow(1024, 3)),
-                System.getProperty("java.version"), nodeVersion(), seconds));
+                System.getProperty("java.version"), nodeVersion(), seconds,
+                System.getProperty("benchmark.scale.origin", "http").toUpperCase(Locale.ROOT)));
         out.append("| channels | stack | sent → listed p50 / p99 ms (vs floor) | worst channel p99 ms "
                 + "| on disk → listed p50 / p99 ms | versions listing a missing segment | GOPs at the origin "
                 + "| ended | end → end marker ms | CPU, % of one core: stack (second half) / its ffmpeg | peak RSS: stack / ffmpeg "

@@ -1,7 +1,6 @@
 package io.livecamel.benchmark;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.livecamel.ingest.Ffmpeg;
 import io.livecamel.testing.ApplicationProcess;
-import io.livecamel.testing.Eventually;
 import io.livecamel.testing.FreePort;
 import io.livecamel.testing.Listeners;
 import org.apache.camel.util.FileUtil;
@@ -76,12 +74,17 @@ final class Stacks {
         return work;
     }
 
-    /** An s3proxy in a process of its own (the class path of this JVM), with made-up credentials. */
+    /**
+     * An s3proxy in a process of its own (the class path of this JVM), with made-up credentials; over HTTPS with
+     * {@code -Dbenchmark.scale.origin=https}, as S3 is: over plain HTTP the AWS SDK signs every body it sends, a cost
+     * no upload to S3 has (it pays for TLS instead).
+     */
     static final class Origin implements AutoCloseable {
         final int port = FreePort.find();
         final Path store;
         final Map<String, String> credentials;
-        private final ApplicationProcessLike process;
+        final Optional<OriginTls> tls;
+        private final ApplicationProcess process;
 
         Origin(Path work) throws IOException, InterruptedException {
             store = work.resolve("s3");
@@ -89,19 +92,31 @@ final class Stacks {
             new SecureRandom().nextBytes(secret);
             credentials = Map.of("AWS_ACCESS_KEY_ID", "bench-" + HexFormat.of().formatHex(secret, 0, 4),
                     "AWS_SECRET_ACCESS_KEY", HexFormat.of().formatHex(secret), "AWS_REGION", "us-east-1");
-            process = ApplicationProcessLike.start(List.of(java(), "-cp", classPath(),
-                    OriginServer.class.getName(), Integer.toString(port), store.toString()), credentials,
-                    work.resolve("s3.log"));
+            tls = "https".equals(System.getProperty("benchmark.scale.origin", "http"))
+                    ? Optional.of(OriginTls.get()) : Optional.empty();
+            Map<String, String> environment = new HashMap<>(credentials);
+            List<String> command = new ArrayList<>(List.of(ApplicationProcess.java(), "-cp",
+                    ApplicationProcess.classPath(), OriginServer.class.getName(),
+                    Integer.toString(port), store.toString()));
+            tls.ifPresent(origin -> {
+                command.add(origin.keystore().toString());
+                environment.put(OriginServer.KEYSTORE_PASSWORD, origin.password());
+            });
+            process = ApplicationProcess.run(command, environment, work.resolve("s3.log"));
             process.awaitLine("origin ready", START_TIMEOUT);
         }
 
+        String endpoint() {
+            return (tls.isPresent() ? "https" : "http") + "://127.0.0.1:" + port;
+        }
+
         long pid() {
-            return process.process.pid();
+            return process.process().pid();
         }
 
         @Override
         public void close() throws Exception {
-            process.close();
+            process.endInput(Duration.ofSeconds(30));
         }
     }
 
@@ -162,19 +177,21 @@ final class Stacks {
             settings.put("streaming.rtmp.port", Integer.toString(rtmpPort));
             settings.put("streaming.http.port", Integer.toString(FreePort.find()));
             settings.put("streaming.s3.embedded", "false");
-            settings.put("streaming.s3.endpoint", "http://127.0.0.1:" + origin.port);
+            settings.put("streaming.s3.endpoint", origin.endpoint());
             settings.put("streaming.media-dir", work.resolve("media").toString());
             settings.put("streaming.reconnect-grace", "1");
             for (Channel channel : channels) {
                 settings.put("streaming.channels." + channel.name() + ".key", channel.key());
             }
             Map<String, String> environment = new HashMap<>(origin.credentials);
-            String options = System.getProperty("benchmark.scale.jvm", "");
+            String options = origin.tls.map(OriginTls::javaOptions).orElse("") + " "
+                    + System.getProperty("benchmark.scale.jvm", "");
             if (Boolean.getBoolean("benchmark.scale.profile")) {
                 // where the application's CPU goes, Java and native (JIT, GC, system calls) alike: one line per
-                // stack with its samples, written when the application stops
-                options += " -agentpath:" + profiler() + "=start,event=itimer,interval=5ms,collapsed,file="
-                        + work.resolve("profile.collapsed");
+                // stack with its samples, a file for each 30 s from the application's start (warm-up apart from
+                // the steady state)
+                options += " -agentpath:" + profiler() + "=start,event=itimer,interval=5ms,collapsed,loop=30s,file="
+                        + work.resolve("profile-%n.collapsed");
             }
             if (!options.isBlank()) {
                 environment.put("JAVA_TOOL_OPTIONS", options.trim());
@@ -214,7 +231,7 @@ final class Stacks {
      * v2 ({@code bench/node-media-server}), installed from npm into target/ the first time.
      */
     static final class NodeMediaServer extends UploadingStack {
-        private ApplicationProcessLike node;
+        private ApplicationProcess node;
 
         /** Why it cannot run here, or empty. */
         static Optional<String> unavailable() {
@@ -266,10 +283,11 @@ final class Stacks {
             environment.put("HTTP_PORT", Integer.toString(FreePort.find()));
             environment.put("MEDIA_ROOT", work.resolve("media").toString());
             environment.put("FFMPEG", Ffmpeg.locate(Optional.empty()).executable().toString());
-            environment.put("S3_ENDPOINT", "http://127.0.0.1:" + origin.port);
+            environment.put("S3_ENDPOINT", origin.endpoint());
+            origin.tls.ifPresent(tls -> environment.put("NODE_EXTRA_CA_CERTS", tls.certificate().toString()));
             environment.put("S3_BUCKET", "live");
             Files.createDirectories(work.resolve("media"));
-            node = ApplicationProcessLike.start(List.of("node", home.resolve("server.js").toString()), environment,
+            node = ApplicationProcess.run(List.of("node", home.resolve("server.js").toString()), environment,
                     work.resolve("node.log"));
             node.awaitLine("Node Media Trans Server started", START_TIMEOUT);
             node.awaitLine("uploader watching", START_TIMEOUT);
@@ -288,13 +306,13 @@ final class Stacks {
 
         @Override
         public long pid() {
-            return node.process.pid();
+            return node.process().pid();
         }
 
         @Override
         void stopServer() throws Exception {
             if (node != null) {
-                node.close();
+                node.endInput(Duration.ofSeconds(30));
             }
         }
     }
@@ -306,7 +324,7 @@ final class Stacks {
     static final class FfmpegAlone implements Stack {
         private Path work;
         private final Map<Integer, Integer> ports = new HashMap<>();
-        private ApplicationProcessLike shell;
+        private ApplicationProcess shell;
 
         @Override
         public String name() {
@@ -328,7 +346,7 @@ final class Stacks {
                         + "-hls_flags delete_segments '%s' & ", ffmpeg, port, channel.key(), out.resolve("index.m3u8")));
             }
             script.append("echo floor ready; wait; echo floor done; read -r _");
-            shell = ApplicationProcessLike.start(List.of("bash", "-c", script.toString()), Map.of(),
+            shell = ApplicationProcess.run(List.of("bash", "-c", script.toString()), Map.of(),
                     work.resolve("ffmpeg.log"));
             shell.awaitLine("floor ready", START_TIMEOUT);
             for (int port : ports.values()) {
@@ -358,13 +376,13 @@ final class Stacks {
 
         @Override
         public long pid() {
-            return shell.process.pid();
+            return shell.process().pid();
         }
 
         @Override
         public void close() throws Exception {
             if (shell != null) {
-                shell.close();
+                shell.endInput(Duration.ofSeconds(30));
             }
         }
     }
@@ -382,66 +400,5 @@ final class Stacks {
             }
         }
         return library;
-    }
-
-    static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    static String classPath() {
-        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    }
-
-    /** A process with its output in a file, stopped by closing its input and then SIGTERM. */
-    static final class ApplicationProcessLike implements AutoCloseable {
-        final Process process;
-        final Path output;
-
-        private ApplicationProcessLike(Process process, Path output) {
-            this.process = process;
-            this.output = output;
-        }
-
-        static ApplicationProcessLike start(List<String> command, Map<String, String> environment, Path output)
-                throws IOException {
-            Files.createDirectories(output.getParent());
-            ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
-                    .redirectOutput(output.toFile());
-            builder.environment().putAll(environment);
-            return new ApplicationProcessLike(builder.start(), output);
-        }
-
-        void awaitLine(String text, Duration timeout) throws InterruptedException {
-            Eventually.await("'" + text + "' in " + output, timeout, () -> {
-                String log = read();
-                if (!log.contains(text) && !process.isAlive()) {
-                    throw new AssertionError(output + " ended with " + process.exitValue() + ":\n" + log);
-                }
-                return log.contains(text);
-            });
-        }
-
-        String read() {
-            try {
-                return Files.readString(output);
-            } catch (IOException e) {
-                return "";
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            try (OutputStream in = process.getOutputStream()) {
-                in.flush();
-            } catch (IOException e) {
-                // already gone
-            }
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroy();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor();
-                }
-            }
-        }
     }
 }

@@ -32,18 +32,32 @@ public final class ApplicationProcess implements AutoCloseable {
     /** With environment variables added to this JVM's. */
     public static ApplicationProcess start(Map<String, String> settings, Map<String, String> environment,
             Path logDir) throws IOException {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath));
+        List<String> command = new ArrayList<>(List.of(java(), "-cp", classPath()));
         command.addAll(runOptions());
         settings.forEach((name, value) -> command.add("-D" + name + "=" + value));
         command.add("io.livecamel.StreamingApplication");
         Files.createDirectories(logDir);
-        Path output = Files.createTempFile(logDir, "application", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        return run(command, environment, Files.createTempFile(logDir, "application", ".log"));
+    }
+
+    /** Any command, with environment variables added to this JVM's, its console output in {@code output}. */
+    public static ApplicationProcess run(List<String> command, Map<String, String> environment, Path output)
+            throws IOException {
+        Files.createDirectories(output.toAbsolutePath().getParent());
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
         builder.environment().putAll(environment);
-        Process process = builder.start();
-        return new ApplicationProcess(process, output);
+        return new ApplicationProcess(builder.start(), output);
+    }
+
+    /** This JVM's java command. */
+    public static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** This JVM's class path (the tests' one under Maven). */
+    public static String classPath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     }
 
     /** The JVM options {@code mvn compile camel:run} runs with (Maven reads them from .mvn/jvm.config). */
@@ -68,18 +82,32 @@ public final class ApplicationProcess implements AutoCloseable {
         Path classes = Path.of("target", "classes").toAbsolutePath();
         List<String> classPath = new ArrayList<>();
         first.forEach(folder -> classPath.add(folder.toString()));
-        for (String entry : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
-                .split(java.io.File.pathSeparator)) {
+        for (String entry : classPath().split(java.io.File.pathSeparator)) {
             classPath.add(Path.of(entry).toAbsolutePath().equals(classes) ? jar.toString() : entry);
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", String.join(java.io.File.pathSeparator, classPath), mainClass));
+        List<String> command = new ArrayList<>(List.of(java(), "-cp",
+                String.join(java.io.File.pathSeparator, classPath), mainClass));
         command.addAll(arguments);
         Files.createDirectories(logDir);
-        Path output = Files.createTempFile(logDir, "host", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        builder.environment().putAll(environment);
-        return new ApplicationProcess(builder.start(), output);
+        return run(command, environment, Files.createTempFile(logDir, "host", ".log"));
+    }
+
+    /**
+     * Closes its standard input (what the benchmark's helper processes end on) and waits for it to end; then stops
+     * it with SIGTERM, then SIGKILL.
+     */
+    public void endInput(Duration timeout) throws InterruptedException {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // already gone
+        }
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroy();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
     }
 
     /** Stops it as a service manager does (SIGTERM); returns its exit code. */
@@ -103,7 +131,7 @@ public final class ApplicationProcess implements AutoCloseable {
     /** Waits for a line of the console output that contains {@code text}; returns that line. */
     public String awaitLine(String text, Duration timeout) throws InterruptedException {
         String[] found = new String[1];
-        Eventually.await("'" + text + "' in the application's output", timeout, () -> {
+        Eventually.await("'" + text + "' in " + output, timeout, () -> {
             for (String line : output().split("\n")) {
                 if (line.contains(text)) {
                     found[0] = line;
@@ -111,7 +139,8 @@ public final class ApplicationProcess implements AutoCloseable {
                 }
             }
             if (!process.isAlive()) {
-                throw new AssertionError("the application exited with " + process.exitValue() + ":\n" + output());
+                throw new AssertionError(output + ": the process exited with " + process.exitValue() + ":\n"
+                        + output());
             }
             return false;
         });
