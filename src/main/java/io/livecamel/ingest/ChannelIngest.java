@@ -477,6 +477,9 @@ final class ChannelIngest {
         String flags = "temp_file+program_date_time+independent_segments"
                 + (Files.isRegularFile(playlist) ? "+append_list" : "");
         return component.ffmpeg().command(List.of(
+                // the frame rate is not probed (ffmpeg would otherwise read 20 frames, about 0.6 s of a 25-fps
+                // stream, before its first segment): -c copy keeps the stream's timestamps anyway
+                "-fpsprobesize", "0",
                 "-f", "flv", "-i", "pipe:0",
                 "-c", "copy",
                 "-f", "hls",

@@ -341,8 +341,9 @@ final class Stacks {
                 ports.put(channel.index(), port);
                 Path out = work.resolve("out").resolve(channel.name());
                 Files.createDirectories(out);
-                script.append(String.format(Locale.ROOT, "'%s' -nostdin -hide_banner -loglevel error -listen 1 -i "
-                        + "rtmp://127.0.0.1:%d/live/%s -c copy -f hls -hls_time 1 -hls_list_size 100 "
+                // -fpsprobesize 0 as the application runs it: no 20 frames read before the first segment
+                script.append(String.format(Locale.ROOT, "'%s' -nostdin -hide_banner -loglevel error -fpsprobesize 0 "
+                        + "-listen 1 -i rtmp://127.0.0.1:%d/live/%s -c copy -f hls -hls_time 1 -hls_list_size 100 "
                         + "-hls_flags delete_segments '%s' & ", ffmpeg, port, channel.key(), out.resolve("index.m3u8")));
             }
             script.append("echo floor ready; wait; echo floor done; read -r _");
