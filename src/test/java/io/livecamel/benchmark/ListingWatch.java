@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
+import io.livecamel.origin.Playlist;
+
 /**
  * Sees every version of the playlists under some folders the moment it is written (inotify, no polling), and keeps
  * per playlist folder when each segment was first listed, whether a version listed a segment not yet there, and when
@@ -48,24 +50,16 @@ final class ListingWatch implements AutoCloseable {
             last = text;
             versions++;
             boolean missing = false;
-            Double duration = null;
-            for (String line : text.split("\n")) {
-                line = line.trim();
-                if (line.startsWith("#EXTINF:")) {
-                    duration = Double.parseDouble(line.substring(8, line.indexOf(',') < 0 ? line.length()
-                            : line.indexOf(',')));
-                } else if (line.equals("#EXT-X-ENDLIST") && endListAt == 0) {
-                    endListAt = at;
-                } else if (!line.isEmpty() && !line.startsWith("#")) {
-                    String name = line.substring(line.lastIndexOf('/') + 1);
-                    firstListed.putIfAbsent(name, at);
-                    if (duration != null) {
-                        durations.putIfAbsent(name, duration);
-                    }
-                    if (checkPresence && !Files.isRegularFile(folder.resolve(name))) {
-                        missing = true;
-                    }
-                    duration = null;
+            Playlist playlist = Playlist.parse(text);
+            if (playlist.ended() && endListAt == 0) {
+                endListAt = at;
+            }
+            for (Playlist.Segment segment : playlist.segments()) {
+                String name = segment.uri().substring(segment.uri().lastIndexOf('/') + 1);
+                firstListed.putIfAbsent(name, at);
+                durations.putIfAbsent(name, segment.duration());
+                if (checkPresence && !Files.isRegularFile(folder.resolve(name))) {
+                    missing = true;
                 }
             }
             if (missing) {

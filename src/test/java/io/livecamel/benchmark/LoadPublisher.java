@@ -2,21 +2,15 @@ package io.livecamel.benchmark;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
-import io.livecamel.rtmp.Amf0;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.livecamel.testing.RawRtmpClient;
 
 /**
  * One benchmark publisher: an RTMP client that publishes the {@link SourceStream}'s tags in real time, as an
@@ -53,61 +47,26 @@ final class LoadPublisher implements Runnable {
         return stream.tags().stream().map(tag -> {
             byte[] body = tag.body();
             if (tag.type() == 18) {
-                ByteBuf data = Unpooled.buffer();
-                Amf0.write(data, "@setDataFrame");
-                data.writeBytes(body);
-                body = new byte[data.readableBytes()];
-                data.readBytes(body);
+                byte[] name = RawRtmpClient.amf0("@setDataFrame");
+                body = ByteBuffer.allocate(name.length + body.length).put(name).put(body).array();
             }
-            return message(tag.type() == 8 ? 4 : 6, tag.type(), tag.timestamp(), 1, body);
+            return RawRtmpClient.chunks(tag.type() == 8 ? 4 : 6, tag.type(), tag.timestamp(), 1, body, CHUNK_SIZE);
         }).toList();
-    }
-
-    /** A message as chunks: a type-0 header (timestamps below 2^24 ms), then type-3 headers. */
-    static byte[] message(int chunkStream, int type, int timestamp, int streamId, byte[] payload) {
-        int chunks = Math.max(1, (payload.length + CHUNK_SIZE - 1) / CHUNK_SIZE);
-        ByteBuffer out = ByteBuffer.allocate(12 + payload.length + chunks - 1);
-        out.put((byte) chunkStream).put((byte) (timestamp >> 16)).put((byte) (timestamp >> 8)).put((byte) timestamp)
-                .put((byte) (payload.length >> 16)).put((byte) (payload.length >> 8)).put((byte) payload.length)
-                .put((byte) type).put((byte) streamId).put((byte) (streamId >> 8)).put((byte) (streamId >> 16))
-                .put((byte) (streamId >> 24));
-        for (int offset = 0; offset < payload.length; offset += CHUNK_SIZE) {
-            if (offset > 0) {
-                out.put((byte) (0xC0 | chunkStream));
-            }
-            out.put(payload, offset, Math.min(CHUNK_SIZE, payload.length - offset));
-        }
-        return out.array();
-    }
-
-    private static byte[] command(int streamId, Object... values) {
-        ByteBuf payload = Unpooled.buffer();
-        Amf0.write(payload, values);
-        byte[] bytes = new byte[payload.readableBytes()];
-        payload.readBytes(bytes);
-        return message(streamId == 0 ? 3 : 8, 20, 0, streamId, bytes);
     }
 
     @Override
     public void run() {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setTcpNoDelay(true);
-            OutputStream out = socket.getOutputStream();
-            InputStream in = socket.getInputStream();
-            handshake(out, in);
-            Thread reader = new Thread(() -> drain(in), "publisher-reader-" + key.hashCode());
+        try (RawRtmpClient client = RawRtmpClient.connect(port)) {
+            client.handshake();
+            Thread reader = new Thread(() -> drain(client.input()), "publisher-reader-" + key.hashCode());
             reader.setDaemon(true);
             reader.start();
-            out.write(message(2, 1, 0, 0, ByteBuffer.allocate(4).putInt(CHUNK_SIZE).array()));
-            out.write(command(0, "connect", 1.0, Map.of("app", "live", "type", "nonprivate",
-                    "flashVer", "FMLE/3.0 (compatible; benchmark)", "tcUrl", "rtmp://127.0.0.1:" + port + "/live")));
-            out.flush();
+            client.setChunkSize(CHUNK_SIZE).command("connect", 1.0, Map.of("app", "live", "type", "nonprivate",
+                    "flashVer", "FMLE/3.0 (compatible; benchmark)", "tcUrl", "rtmp://127.0.0.1:" + port + "/live"));
             await("_result", 1);
-            out.write(command(0, "createStream", 2.0, null));
-            out.flush();
+            client.command("createStream", 2.0, null);
             await("_result", 2);
-            out.write(command(1, "publish", 3.0, null, key, "live"));
-            out.flush();
+            client.commandOn(1, "publish", 3.0, null, key, "live");
             await("NetStream.Publish.Start", 1);
             for (int i = 0; i < messages.size(); i++) {
                 SourceStream.Tag tag = tags.get(i);
@@ -116,33 +75,16 @@ final class LoadPublisher implements Runnable {
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
                 }
-                out.write(messages.get(i));
+                client.write(messages.get(i));
                 if (tag.keyframe()) {
                     keyframeSent.put(tag.timestamp(), System.nanoTime());
                 }
             }
-            out.flush();
             endedAt = System.nanoTime();
-            out.write(command(1, "deleteStream", 4.0, null, 1.0));
-            out.flush();
+            client.commandOn(1, "deleteStream", 4.0, null, 1.0);
         } catch (Throwable e) {
             failure = e;
         }
-    }
-
-    private static void handshake(OutputStream out, InputStream in) throws IOException {
-        byte[] c0c1 = new byte[1537];
-        new Random().nextBytes(c0c1);
-        c0c1[0] = 3;
-        java.util.Arrays.fill(c0c1, 1, 9, (byte) 0); // time and zero fields
-        out.write(c0c1);
-        out.flush();
-        byte[] s0s1s2 = in.readNBytes(1 + 2 * 1536);
-        if (s0s1s2.length < 1 + 2 * 1536) {
-            throw new IOException("the server closed the connection during the handshake");
-        }
-        out.write(s0s1s2, 1, 1536);
-        out.flush();
     }
 
     /** Keeps what the server sends, as text (status codes are readable in it). */

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 
 import io.livecamel.rtmp.Amf0;
@@ -16,7 +17,8 @@ import io.netty.buffer.Unpooled;
 
 /**
  * An RTMP client that does exactly what a test says, right or wrong: the handshake (or half of it), chunks with any
- * chunk size, commands in any order. For the server's bad-input tests.
+ * chunk size, commands in any order. For the server's bad-input tests, and under the benchmark's publishers, which
+ * send media already chunked ({@link #chunks}).
  */
 public final class RawRtmpClient implements AutoCloseable {
 
@@ -32,7 +34,14 @@ public final class RawRtmpClient implements AutoCloseable {
     }
 
     public static RawRtmpClient connect(int port) throws IOException {
-        return new RawRtmpClient(new Socket(InetAddress.getLoopbackAddress(), port));
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setTcpNoDelay(true);
+        return new RawRtmpClient(socket);
+    }
+
+    /** What the server sends, for a test that reads it itself. */
+    public InputStream input() {
+        return in;
     }
 
     /** C0 and C1 only: a handshake that stops half-way. */
@@ -40,6 +49,7 @@ public final class RawRtmpClient implements AutoCloseable {
         byte[] c0c1 = new byte[1537];
         new Random(1).nextBytes(c0c1);
         c0c1[0] = 3;
+        Arrays.fill(c0c1, 1, 9, (byte) 0); // C1's time and zero fields
         out.write(c0c1);
         out.flush();
         return this;
@@ -57,17 +67,38 @@ public final class RawRtmpClient implements AutoCloseable {
 
     /** A message in chunks of the current chunk size, on chunk stream {@code chunkStream}. */
     public RawRtmpClient message(int chunkStream, int type, int streamId, byte[] payload) throws IOException {
+        return write(chunks(chunkStream, type, 0, streamId, payload, chunkSize));
+    }
+
+    /**
+     * A message as the bytes of its chunks of {@code chunkSize}: a type-0 header (a timestamp below 2^24 ms), then
+     * type-3 headers.
+     */
+    public static byte[] chunks(int chunkStream, int type, int timestamp, int streamId, byte[] payload,
+            int chunkSize) {
         ByteBuf bytes = Unpooled.buffer();
-        bytes.writeByte(chunkStream).writeMedium(0).writeMedium(payload.length).writeByte(type).writeIntLE(streamId);
+        bytes.writeByte(chunkStream).writeMedium(timestamp).writeMedium(payload.length).writeByte(type)
+                .writeIntLE(streamId);
         for (int offset = 0; offset < payload.length; offset += chunkSize) {
             if (offset > 0) {
                 bytes.writeByte(0xC0 | chunkStream);
             }
             bytes.writeBytes(payload, offset, Math.min(chunkSize, payload.length - offset));
         }
-        out.write(bytes.array(), bytes.arrayOffset(), bytes.readableBytes());
-        out.flush();
-        return this;
+        return bytes(bytes);
+    }
+
+    /** AMF0 values as bytes. */
+    public static byte[] amf0(Object... values) {
+        ByteBuf payload = Unpooled.buffer();
+        Amf0.write(payload, values);
+        return bytes(payload);
+    }
+
+    private static byte[] bytes(ByteBuf buffer) {
+        byte[] bytes = new byte[buffer.readableBytes()];
+        buffer.readBytes(bytes);
+        return bytes;
     }
 
     /** Only the header of a message of {@code length} bytes and the first {@code sent} bytes of it. */
@@ -75,9 +106,7 @@ public final class RawRtmpClient implements AutoCloseable {
         ByteBuf bytes = Unpooled.buffer();
         bytes.writeByte(chunkStream).writeMedium(0).writeMedium(length).writeByte(type).writeIntLE(1);
         bytes.writeBytes(new byte[Math.min(sent, chunkSize)]);
-        out.write(bytes.array(), bytes.arrayOffset(), bytes.readableBytes());
-        out.flush();
-        return this;
+        return write(bytes(bytes));
     }
 
     public RawRtmpClient setChunkSize(long size) throws IOException {
@@ -95,11 +124,7 @@ public final class RawRtmpClient implements AutoCloseable {
 
     /** An AMF0 command on a message stream (publish goes on stream 1). */
     public RawRtmpClient commandOn(int streamId, Object... values) throws IOException {
-        ByteBuf payload = Unpooled.buffer();
-        Amf0.write(payload, values);
-        byte[] bytes = new byte[payload.readableBytes()];
-        payload.readBytes(bytes);
-        return message(streamId == 0 ? 3 : 8, 20, streamId, bytes);
+        return message(streamId == 0 ? 3 : 8, 20, streamId, amf0(values));
     }
 
     public RawRtmpClient write(byte[] bytes) throws IOException {
