@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import io.livecamel.origin.EmbeddedOrigin;
 import io.livecamel.testing.Eventually;
 import io.livecamel.testing.FlakyUploads;
 import io.livecamel.testing.Listeners;
@@ -18,11 +17,8 @@ import io.livecamel.testing.OriginPoller;
 import io.livecamel.testing.Publisher;
 import io.livecamel.testing.SegmentCapture;
 import io.livecamel.testing.StreamingTestSupport;
-import io.livecamel.testing.TestCredentials;
 import org.apache.camel.builder.NotifyBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
 /**
  * The application pointed at an external S3-compatible service (s3proxy run by the test), with credentials from the
@@ -30,28 +26,15 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  */
 class OriginOutageIT extends StreamingTestSupport {
 
-    private static final AwsBasicCredentials CREDENTIALS = TestCredentials.install();
-
-    private EmbeddedOrigin s3;
     private FlakyUploads flaky;
 
     @Override
     protected void settings(Properties properties) {
-        properties.setProperty("streaming.s3.embedded", "false");
-        properties.setProperty("streaming.s3.endpoint", "http://127.0.0.1:" + s3Port);
+        useExternalOrigin(properties);
     }
 
     private void startS3(String failingSuffix, int failures) {
-        s3 = new EmbeddedOrigin(s3Port, work.resolve("data"), "live", CREDENTIALS,
-                store -> flaky = new FlakyUploads(store, failingSuffix, failures));
-        s3.start();
-    }
-
-    @AfterEach
-    void stopS3() {
-        if (s3 != null) {
-            s3.stop();
-        }
+        startExternalOrigin(store -> flaky = new FlakyUploads(store, failingSuffix, failures));
     }
 
     @Test

@@ -8,15 +8,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
-import io.livecamel.origin.EmbeddedOrigin;
 import io.livecamel.testing.Eventually;
 import io.livecamel.testing.FlakyUploads;
 import io.livecamel.testing.LogCapture;
 import io.livecamel.testing.StreamingTestSupport;
-import io.livecamel.testing.TestCredentials;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
 /**
  * At start-up the application writes one small object to check that the origin takes its uploads: an origin that
@@ -25,27 +22,18 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  */
 class OriginWriteCheckIT extends StreamingTestSupport {
 
-    private static final AwsBasicCredentials CREDENTIALS = TestCredentials.install();
-
-    private EmbeddedOrigin s3;
     private FlakyUploads refusing;
     private LogCapture log;
 
     @Override
     protected void settings(Properties properties) {
-        properties.setProperty("streaming.s3.embedded", "false");
-        properties.setProperty("streaming.s3.endpoint", "http://127.0.0.1:" + s3Port);
+        useExternalOrigin(properties);
         log = LogCapture.open();
-        s3 = new EmbeddedOrigin(s3Port, work.resolve("data"), "live", CREDENTIALS,
-                store -> refusing = new FlakyUploads(store, ".write-check", 10));
-        s3.start();
+        startExternalOrigin(store -> refusing = new FlakyUploads(store, ".write-check", 10));
     }
 
     @AfterEach
-    void stop() {
-        if (s3 != null) {
-            s3.stop();
-        }
+    void closeLog() {
         if (log != null) {
             log.close();
         }

@@ -11,7 +11,6 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.livecamel.origin.EmbeddedOrigin;
 import io.livecamel.origin.Origin;
 import io.livecamel.testing.Eventually;
 import io.livecamel.testing.Listeners;
@@ -20,11 +19,8 @@ import io.livecamel.testing.Publisher;
 import io.livecamel.testing.SegmentCapture;
 import io.livecamel.testing.SlowOrigin;
 import io.livecamel.testing.StreamingTestSupport;
-import io.livecamel.testing.TestCredentials;
 import org.apache.camel.builder.NotifyBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
 /**
  * An origin (s3proxy run by the test) that answers each of the application's requests after a second, while a
@@ -34,25 +30,12 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  */
 class SlowOriginIT extends StreamingTestSupport {
 
-    private static final AwsBasicCredentials CREDENTIALS = TestCredentials.install();
-
-    private EmbeddedOrigin s3;
     private SlowOrigin slow;
 
     @Override
     protected void settings(Properties properties) {
-        properties.setProperty("streaming.s3.embedded", "false");
-        properties.setProperty("streaming.s3.endpoint", "http://127.0.0.1:" + s3Port);
-        s3 = new EmbeddedOrigin(s3Port, work.resolve("data"), "live", CREDENTIALS,
-                store -> slow = new SlowOrigin(store, Duration.ZERO));
-        s3.start();
-    }
-
-    @AfterEach
-    void stopS3() {
-        if (s3 != null) {
-            s3.stop();
-        }
+        useExternalOrigin(properties);
+        startExternalOrigin(store -> slow = new SlowOrigin(store, Duration.ZERO));
     }
 
     @Test

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import io.livecamel.origin.EmbeddedOrigin;
 import io.livecamel.origin.Session;
 import io.livecamel.testing.Listeners;
 import io.livecamel.testing.LogCapture;
@@ -20,11 +19,8 @@ import io.livecamel.testing.OriginPoller;
 import io.livecamel.testing.Publisher;
 import io.livecamel.testing.SegmentCapture;
 import io.livecamel.testing.StreamingTestSupport;
-import io.livecamel.testing.TestCredentials;
 import org.apache.camel.builder.NotifyBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
 /**
  * The origin (s3proxy run by the test) is down for longer than the channel may hold segments for it: a live window
@@ -34,23 +30,12 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  */
 class UploadBacklogIT extends StreamingTestSupport {
 
-    private static final AwsBasicCredentials CREDENTIALS = TestCredentials.install();
-
-    private EmbeddedOrigin s3;
 
     @Override
     protected void settings(Properties properties) {
-        properties.setProperty("streaming.s3.embedded", "false");
-        properties.setProperty("streaming.s3.endpoint", "http://127.0.0.1:" + s3Port);
+        useExternalOrigin(properties);
         properties.setProperty("streaming.hls.list-size", "2");
         properties.setProperty("streaming.upload.max-backlog", "3");
-    }
-
-    @AfterEach
-    void stopS3() {
-        if (s3 != null) {
-            s3.stop();
-        }
     }
 
     @Test
@@ -84,8 +69,7 @@ class UploadBacklogIT extends StreamingTestSupport {
             assertTrue(health.body().contains("\"name\":\"storage\",\"status\":\"DOWN\",\"message\":\"channel main "
                     + "keeps " + kept.size() + " segments on local disk"), health.body());
 
-            s3 = new EmbeddedOrigin(s3Port, work.resolve("data"), "live", CREDENTIALS, store -> store);
-            s3.start();
+            startExternalOrigin(store -> store);
             assertTrue(ended.matches(60, TimeUnit.SECONDS), "the session was not closed once the origin was back");
             String text = OriginPoller.read(playlist);
             assertTrue(text.endsWith("#EXT-X-ENDLIST\n"), text);

@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 
 import io.livecamel.StreamingHeaders;
+import io.livecamel.origin.EmbeddedOrigin;
 import io.livecamel.routes.StreamingConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.Builder;
@@ -18,6 +20,8 @@ import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.apache.camel.util.FileUtil;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.junit.jupiter.api.AfterEach;
 
 /**
  * Runs the application as {@code mvn compile camel:run} does (application.properties, the YAML routes from
@@ -33,6 +37,7 @@ public abstract class StreamingTestSupport extends CamelMainTestSupport {
     protected final int s3Port = FreePort.find();
     protected final int httpPort = FreePort.find();
     protected final HttpClient http = HttpClient.newHttpClient();
+    private EmbeddedOrigin externalOrigin;
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
@@ -60,6 +65,32 @@ public abstract class StreamingTestSupport extends CamelMainTestSupport {
 
     /** Test-specific settings on top of the defaults above. */
     protected void settings(Properties properties) {
+    }
+
+    /**
+     * For {@link #settings}: the application uses an external S3-compatible service on {@link #s3Port} rather than
+     * the embedded one, with the test credentials from the SDK's default provider chain. Start it with
+     * {@link #startExternalOrigin} (then, or later for an outage).
+     */
+    protected void useExternalOrigin(Properties properties) {
+        TestCredentials.install();
+        properties.setProperty("streaming.s3.embedded", "false");
+        properties.setProperty("streaming.s3.endpoint", "http://127.0.0.1:" + s3Port);
+    }
+
+    /** That service: s3proxy with bucket live, its data under work/data, its store decorated; stopped after the test. */
+    protected EmbeddedOrigin startExternalOrigin(UnaryOperator<BlobStore> decorator) {
+        externalOrigin = new EmbeddedOrigin(s3Port, work.resolve("data"), "live", TestCredentials.CREDENTIALS,
+                decorator);
+        externalOrigin.start();
+        return externalOrigin;
+    }
+
+    @AfterEach
+    void stopExternalOrigin() {
+        if (externalOrigin != null) {
+            externalOrigin.stop();
+        }
     }
 
     /** The viewer URL of a channel's playlist at the origin. */
