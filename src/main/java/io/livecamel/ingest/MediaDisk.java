@@ -1,6 +1,7 @@
 package io.livecamel.ingest;
 
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ public final class MediaDisk {
     private final long minFreeMb;
     /** Whether the last check found a problem, to log when one starts and when it is over. */
     private volatile boolean failing;
+    /** The folder's file store, found once (finding it reads the mount table); it measures the folder's path. */
+    private volatile FileStore store;
 
     MediaDisk(Path folder, long minFreeMb) {
         this.folder = folder;
@@ -59,7 +62,7 @@ public final class MediaDisk {
 
     private String spaceProblemNow() {
         try {
-            long free = Files.getFileStore(folder).getUsableSpace() / MB;
+            long free = freeMb();
             return free < minFreeMb ? "the media folder's disk has " + free + " MB free, less than the " + minFreeMb
                     + " MB kept free" : null;
         } catch (IOException e) {
@@ -82,10 +85,19 @@ public final class MediaDisk {
 
     private long free() {
         try {
-            return Files.getFileStore(folder).getUsableSpace() / MB;
+            return freeMb();
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    private long freeMb() throws IOException {
+        FileStore found = store;
+        if (found == null) {
+            found = Files.getFileStore(folder);
+            store = found;
+        }
+        return found.getUsableSpace() / MB;
     }
 
     private static String capitalised(String text) {
