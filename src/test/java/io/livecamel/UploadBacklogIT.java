@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class UploadBacklogIT extends StreamingTestSupport {
 
-
     @Override
     protected void settings(Properties properties) {
         useExternalOrigin(properties);

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
  * a 720p, 1-s-GOP, 2.5 Mbit/s stream in real time for {@code -Dbenchmark.scale.seconds} (60), their starts spread
  * over one second, to an S3 server over HTTP ({@code -Dbenchmark.scale.origin=https} for HTTPS). For every segment:
  * from the publisher sending the keyframe that ends it (the earliest any segmenter can cut it) to the origin listing
- * it, and from the segmenter listing it on disk to the origin listing it; playlist versions listing a segment the origin did not hold; segments lost; the stack's CPU, memory and
- * threads, its ffmpeg children apart. Prints the table and writes it into the README between its markers.
+ * it, and from the segmenter listing it on disk to the origin listing it; playlist versions listing a segment the
+ * origin did not hold; segments lost; the stack's CPU, memory and threads, its ffmpeg children apart. Prints the table and writes it into the README between its markers.
  */
 class ScaleBenchmark {
 

@@ -80,10 +80,11 @@ final class Stacks {
      * no upload to S3 has (it pays for TLS instead).
      */
     static final class Origin implements AutoCloseable {
-        final int port = FreePort.find();
         final Path store;
         final Map<String, String> credentials;
         final Optional<OriginTls> tls;
+        /** Where it serves, as it says once ready ({@code http} or {@code https}). */
+        final String endpoint;
         private final ApplicationProcess process;
 
         Origin(Path work) throws IOException, InterruptedException {
@@ -97,17 +98,15 @@ final class Stacks {
             Map<String, String> environment = new HashMap<>(credentials);
             List<String> command = new ArrayList<>(List.of(ApplicationProcess.java(), "-cp",
                     ApplicationProcess.classPath(), OriginServer.class.getName(),
-                    Integer.toString(port), store.toString()));
+                    Integer.toString(FreePort.find()), store.toString()));
             tls.ifPresent(origin -> {
                 command.add(origin.keystore().toString());
                 environment.put(OriginServer.KEYSTORE_PASSWORD, origin.password());
             });
             process = ApplicationProcess.run(command, environment, work.resolve("s3.log"));
-            process.awaitLine("origin ready", START_TIMEOUT);
-        }
-
-        String endpoint() {
-            return (tls.isPresent() ? "https" : "http") + "://127.0.0.1:" + port;
+            String ready = "origin ready on ";
+            String line = process.awaitLine(ready, START_TIMEOUT);
+            endpoint = line.substring(line.indexOf(ready) + ready.length()).trim();
         }
 
         long pid() {
@@ -122,7 +121,7 @@ final class Stacks {
 
     /**
      * A stack that takes every channel on one RTMP port, writes HLS under {@code <work>/media} and uploads to an
-     * s3proxy of its own: what it runs is started by {@link #startServer} and stopped by {@link #stopServer}.
+     * s3proxy of its own: what {@code start} starts is stopped by {@link #stopServer}.
      */
     abstract static class UploadingStack implements Stack {
         protected Path work;
@@ -177,7 +176,7 @@ final class Stacks {
             settings.put("streaming.rtmp.port", Integer.toString(rtmpPort));
             settings.put("streaming.http.port", Integer.toString(FreePort.find()));
             settings.put("streaming.s3.embedded", "false");
-            settings.put("streaming.s3.endpoint", origin.endpoint());
+            settings.put("streaming.s3.endpoint", origin.endpoint);
             settings.put("streaming.media-dir", work.resolve("media").toString());
             settings.put("streaming.reconnect-grace", "1");
             for (Channel channel : channels) {
@@ -283,7 +282,7 @@ final class Stacks {
             environment.put("HTTP_PORT", Integer.toString(FreePort.find()));
             environment.put("MEDIA_ROOT", work.resolve("media").toString());
             environment.put("FFMPEG", Ffmpeg.locate(Optional.empty()).executable().toString());
-            environment.put("S3_ENDPOINT", origin.endpoint());
+            environment.put("S3_ENDPOINT", origin.endpoint);
             origin.tls.ifPresent(tls -> environment.put("NODE_EXTRA_CA_CERTS", tls.certificate().toString()));
             environment.put("S3_BUCKET", "live");
             Files.createDirectories(work.resolve("media"));

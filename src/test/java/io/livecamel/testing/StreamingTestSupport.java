@@ -79,11 +79,10 @@ public abstract class StreamingTestSupport extends CamelMainTestSupport {
     }
 
     /** That service: s3proxy with bucket live, its data under work/data, its store decorated; stopped after the test. */
-    protected EmbeddedOrigin startExternalOrigin(UnaryOperator<BlobStore> decorator) {
+    protected void startExternalOrigin(UnaryOperator<BlobStore> decorator) {
         externalOrigin = new EmbeddedOrigin(s3Port, work.resolve("data"), "live", TestCredentials.CREDENTIALS,
                 decorator);
         externalOrigin.start();
-        return externalOrigin;
     }
 
     @AfterEach
