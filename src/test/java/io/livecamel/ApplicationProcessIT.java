@@ -112,7 +112,10 @@ class ApplicationProcessIT {
                 int exit = app.awaitExit(Duration.ofSeconds(40));
                 // a JVM ended by SIGTERM exits with 128 + 15 once its shutdown hooks (Camel's) have run
                 assertTrue(exit == 0 || exit == 143, "exit code " + exit + ":\n" + app.output());
-                assertTrue(app.output().contains("Apache Camel (Main) 4.17.0 shutdown"), app.output());
+                // logged by Camel's shutdown hook once the context has stopped; the main thread's own
+                // "shutdown" line races the JVM's exit after the hooks, so it is not always printed
+                assertTrue(Pattern.compile("Apache Camel \\(Main\\) \\S+ is shutdown").matcher(app.output()).find(),
+                        app.output());
                 for (ProcessHandle child : children) {
                     assertFalse(child.isAlive(), "ffmpeg " + child.pid() + " outlived the application");
                 }
