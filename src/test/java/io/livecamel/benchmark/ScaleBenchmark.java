@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * over one second, to an S3 server over HTTP ({@code -Dbenchmark.scale.origin=https} for HTTPS). For every segment:
  * from the publisher sending the keyframe that ends it (the earliest any segmenter can cut it) to the origin listing
  * it, and from the segmenter listing it on disk to the origin listing it; playlist versions listing a segment the
- * origin did not hold; segments lost; the stack's CPU, memory and threads, its ffmpeg children apart. Prints the table and writes it into the README between its markers.
+ * origin did not hold; segments lost; the stack's CPU, memory and threads, its ffmpeg children apart. Prints the
+ * table and writes it into the README between its markers.
  */
 class ScaleBenchmark {
 

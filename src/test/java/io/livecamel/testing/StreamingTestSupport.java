@@ -78,7 +78,9 @@ public abstract class StreamingTestSupport extends CamelMainTestSupport {
         properties.setProperty("streaming.s3.endpoint", "http://127.0.0.1:" + s3Port);
     }
 
-    /** That service: s3proxy with bucket live, its data under work/data, its store decorated; stopped after the test. */
+    /**
+     * That service: s3proxy with bucket live, its data under work/data, its store decorated; stopped after the test.
+     */
     protected void startExternalOrigin(UnaryOperator<BlobStore> decorator) {
         externalOrigin = new EmbeddedOrigin(s3Port, work.resolve("data"), "live", TestCredentials.CREDENTIALS,
                 decorator);
