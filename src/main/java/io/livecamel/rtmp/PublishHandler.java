@@ -37,8 +37,6 @@ import org.slf4j.LoggerFactory;
 final class PublishHandler extends ChannelInboundHandlerAdapter implements PublisherLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishHandler.class);
-    static final long HANDSHAKE_TIMEOUT_SECONDS = 5;
-    static final long PUBLISH_TIMEOUT_SECONDS = 10;
     private static final int CONTROL = 2;
     private static final int COMMANDS = 3;
     private static final int STATUS = 5;
@@ -46,6 +44,7 @@ final class PublishHandler extends ChannelInboundHandlerAdapter implements Publi
     private static final int OUR_CHUNK_SIZE = 4096;
 
     private final Publishers publishers;
+    private final RtmpLimits limits;
     private final String scheme;
     private final ChunkDecoder decoder;
     private Channel channel;
@@ -61,8 +60,9 @@ final class PublishHandler extends ChannelInboundHandlerAdapter implements Publi
     private volatile boolean paused;
     private ScheduledFuture<?> deadline;
 
-    PublishHandler(Publishers publishers, String scheme, ChunkDecoder decoder) {
+    PublishHandler(Publishers publishers, RtmpLimits limits, String scheme, ChunkDecoder decoder) {
         this.publishers = publishers;
+        this.limits = limits;
         this.scheme = scheme;
         this.decoder = decoder;
     }
@@ -89,7 +89,8 @@ final class PublishHandler extends ChannelInboundHandlerAdapter implements Publi
         if (remote instanceof InetSocketAddress address) {
             peer = address.getAddress().getHostAddress() + ":" + address.getPort();
         }
-        deadline = ctx.executor().schedule(() -> timeout(ctx), HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        deadline = ctx.executor().schedule(() -> timeout(ctx), limits.handshakeTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
     }
 
     /** Told by the first handler that bytes arrived. */
@@ -103,10 +104,10 @@ final class PublishHandler extends ChannelInboundHandlerAdapter implements Publi
         }
         closing = true;
         if (!handshakeDone) {
-            warn(bytesSeen ? "the RTMP handshake did not complete within " + HANDSHAKE_TIMEOUT_SECONDS + " s"
-                    : "sent nothing within " + HANDSHAKE_TIMEOUT_SECONDS + " s");
+            String within = RtmpLimits.seconds(limits.handshakeTimeout());
+            warn(bytesSeen ? "the RTMP handshake did not complete within " + within : "sent nothing within " + within);
         } else {
-            warn("did not publish within " + PUBLISH_TIMEOUT_SECONDS + " s of connecting");
+            warn("did not publish within " + RtmpLimits.seconds(limits.publishTimeout()) + " of connecting");
         }
         ctx.close();
     }
@@ -116,10 +117,12 @@ final class PublishHandler extends ChannelInboundHandlerAdapter implements Publi
         if (event == Handshake.HandshakeDone.INSTANCE) {
             handshakeDone = true;
             deadline.cancel(false);
-            deadline = ctx.executor().schedule(() -> timeout(ctx), PUBLISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            deadline = ctx.executor().schedule(() -> timeout(ctx), limits.publishTimeout().toNanos(),
+                    TimeUnit.NANOSECONDS);
         } else if (event instanceof IdleStateEvent && sink != null && !paused) {
-            end("it sent nothing for " + RtmpServer.IDLE_SECONDS + " s");
-            warn("sent nothing for " + RtmpServer.IDLE_SECONDS + " s while publishing; connection closed");
+            String idle = RtmpLimits.seconds(limits.idleTimeout());
+            end("it sent nothing for " + idle);
+            warn("sent nothing for " + idle + " while publishing; connection closed");
             closing = true;
             ctx.close();
         } else {

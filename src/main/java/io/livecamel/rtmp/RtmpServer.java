@@ -27,24 +27,27 @@ import org.slf4j.LoggerFactory;
  * The RTMP server every channel publishes to: one port for all (1935), the stream key picks the channel. Plain RTMP
  * and, with a certificate, RTMPS (the same protocol inside TLS) on a port of its own. A fixed, small number of
  * event-loop threads serves every connection; no call on them blocks (media goes to the application through
- * {@link Publishers}, which hands it to other threads). At most {@link #MAX_CONNECTIONS} connections are open at
- * once; each one's memory is bounded by the chunk decoder, and its time by the handshake and publish timeouts and
- * an idle timeout while publishing.
+ * {@link Publishers}, which hands it to other threads). At most {@link RtmpLimits#maxConnections()} connections are
+ * open at once; each one's memory is bounded by the chunk decoder, and its time by the handshake and publish
+ * timeouts and an idle timeout while publishing ({@link RtmpLimits}).
  */
 public final class RtmpServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RtmpServer.class);
-    public static final int MAX_CONNECTIONS = 1024;
-    static final int IDLE_SECONDS = 10;
-
     private final Publishers publishers;
+    private final RtmpLimits limits;
     private final EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("rtmp-accept", true));
     private final EventLoopGroup workers = new NioEventLoopGroup(2, new DefaultThreadFactory("rtmp", true));
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong lastLimitWarning = new AtomicLong();
 
     public RtmpServer(Publishers publishers) {
+        this(publishers, RtmpLimits.DEFAULT);
+    }
+
+    public RtmpServer(Publishers publishers, RtmpLimits limits) {
         this.publishers = publishers;
+        this.limits = limits;
     }
 
     /**
@@ -69,13 +72,13 @@ public final class RtmpServer implements AutoCloseable {
     }
 
     private void connection(SocketChannel channel, SslContext tls) {
-        if (open.incrementAndGet() > MAX_CONNECTIONS) {
+        if (open.incrementAndGet() > limits.maxConnections()) {
             open.decrementAndGet();
             long now = System.nanoTime();
             long last = lastLimitWarning.get();
             if (now - last > TimeUnit.SECONDS.toNanos(10) && lastLimitWarning.compareAndSet(last, now)) {
                 LOG.warn("RTMP: {} connections are open, the most taken; new ones are closed at once "
-                        + "(this warning is repeated at most every 10 s)", MAX_CONNECTIONS);
+                        + "(this warning is repeated at most every 10 s)", limits.maxConnections());
             }
             channel.close();
             return;
@@ -84,13 +87,13 @@ public final class RtmpServer implements AutoCloseable {
         if (tls != null) {
             channel.pipeline().addLast("tls", tls.newHandler(channel.alloc()));
         }
-        install(channel.pipeline(), publishers, tls == null ? "rtmp" : "rtmps");
+        install(channel.pipeline(), publishers, limits, tls == null ? "rtmp" : "rtmps");
     }
 
     /** The handlers of one connection, after TLS if any: the same for the server and its tests. */
-    static void install(ChannelPipeline pipeline, Publishers publishers, String scheme) {
+    static void install(ChannelPipeline pipeline, Publishers publishers, RtmpLimits limits, String scheme) {
         ChunkDecoder decoder = new ChunkDecoder();
-        PublishHandler handler = new PublishHandler(publishers, scheme, decoder);
+        PublishHandler handler = new PublishHandler(publishers, limits, scheme, decoder);
         pipeline.addLast("first-bytes", new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -99,7 +102,7 @@ public final class RtmpServer implements AutoCloseable {
                 ctx.fireChannelRead(msg);
             }
         });
-        pipeline.addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0));
+        pipeline.addLast("idle", new IdleStateHandler(limits.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         pipeline.addLast("encoder", new ChunkEncoder());
         pipeline.addLast("handshake", new Handshake(decoder));
         pipeline.addLast("publish", handler);

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,16 +47,18 @@ class RtmpFuzzIT {
 
     private static final int RUNS = 20_000;
     private static final String KEY = "fuzz-key-0123456789";
+    private static final int IO_TIMEOUT_MILLIS = 20_000;
 
     @Test
     void mutatedRealSessionsOnlyEverRaiseProtocolErrorsAndLeakNothing() throws Exception {
         List<byte[]> recordings = new ArrayList<>();
         Path logs = Path.of("target", "it", "RtmpFuzzIT").toAbsolutePath();
         recordings.add(record(port -> Publisher.start(port, KEY, 2, logs)));
-        if (Files.isExecutable(Path.of("/usr/bin/gst-launch-1.0"))) {
+        Optional<String> noGStreamer = Publisher.gstreamerMissing();
+        if (noGStreamer.isEmpty()) {
             recordings.add(record(port -> Publisher.startGStreamer(port, KEY, 2, logs)));
         } else {
-            System.out.println("RtmpFuzzIT: no GStreamer recording (/usr/bin/gst-launch-1.0 is missing)");
+            System.out.println("RtmpFuzzIT: no GStreamer recording: " + noGStreamer.get());
         }
         for (byte[] recording : recordings) {
             assertTrue(recording.length > 10_000, "a recording of " + recording.length + " bytes");
@@ -123,7 +126,7 @@ class RtmpFuzzIT {
             @Override
             public void end(String reason) {
             }
-        }), "rtmp");
+        }), RtmpLimits.DEFAULT, "rtmp");
         int offset = 0;
         while (offset < input.length && channel.isOpen()) {
             int size = sliced ? 1 + random.nextInt(random.nextBoolean() ? 16 : 8192) : input.length;
@@ -216,19 +219,33 @@ class RtmpFuzzIT {
                 }));
              ServerSocket proxy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             server.listen("127.0.0.1", serverPort, null);
+            // every wait is bounded: a publisher that dies before it connects fails the test with its log
+            proxy.setSoTimeout(IO_TIMEOUT_MILLIS);
             try (Publisher client = publisher.start(proxy.getLocalPort());
-                 Socket in = proxy.accept();
+                 Socket in = accept(proxy, client);
                  Socket out = new Socket(InetAddress.getLoopbackAddress(), serverPort)) {
+                in.setSoTimeout(IO_TIMEOUT_MILLIS);
+                out.setSoTimeout(IO_TIMEOUT_MILLIS);
                 Thread back = new Thread(() -> pump(out, in, null));
+                back.setDaemon(true);
                 back.start();
                 pump(in, out, recorded);
                 int exit = client.await(Duration.ofSeconds(30));
                 assertEquals(0, exit, client.log());
                 out.close();
-                back.join(5000);
+                back.join(IO_TIMEOUT_MILLIS);
             }
         }
         return recorded.toByteArray();
+    }
+
+    private static Socket accept(ServerSocket proxy, Publisher client) throws IOException {
+        try {
+            return proxy.accept();
+        } catch (java.net.SocketTimeoutException e) {
+            throw new AssertionError("the publisher did not connect within " + IO_TIMEOUT_MILLIS + " ms; its log:\n"
+                    + client.log(), e);
+        }
     }
 
     private static void pump(Socket from, Socket to, ByteArrayOutputStream copy) {

@@ -153,6 +153,37 @@ public final class Publisher implements AutoCloseable {
         return new Publisher(process, log);
     }
 
+    /** The GStreamer elements {@link #startGStreamer} uses: each comes from one of the plugin packages. */
+    static final List<String> GSTREAMER_ELEMENTS = List.of("videotestsrc", "x264enc", "h264parse", "flvmux",
+            "rtmpsink", "audiotestsrc", "audioconvert", "voaacenc", "aacparse");
+
+    /**
+     * Why {@link #startGStreamer} cannot run here, or empty when it can: {@code gst-launch-1.0} and every element it
+     * uses must be installed ({@code gst-inspect-1.0} finds each; x264enc is in gstreamer1.0-plugins-ugly). Without
+     * this check a missing element ends the publisher at once and a test would wait for a stream that never comes.
+     */
+    public static java.util.Optional<String> gstreamerMissing() throws IOException, InterruptedException {
+        String install = "apt-get install gstreamer1.0-tools gstreamer1.0-plugins-{base,good,bad,ugly}; .ci/run does";
+        if (!Files.isExecutable(Path.of("/usr/bin/gst-launch-1.0"))
+                || !Files.isExecutable(Path.of("/usr/bin/gst-inspect-1.0"))) {
+            return java.util.Optional.of("GStreamer (gst-launch-1.0, gst-inspect-1.0) is missing (" + install + ")");
+        }
+        List<String> missing = new java.util.ArrayList<>();
+        for (String element : GSTREAMER_ELEMENTS) {
+            Process inspect = new ProcessBuilder("gst-inspect-1.0", "--exists", element)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!inspect.waitFor(20, TimeUnit.SECONDS)) {
+                inspect.destroyForcibly();
+                return java.util.Optional.of("gst-inspect-1.0 did not answer within 20 s");
+            }
+            if (inspect.exitValue() != 0) {
+                missing.add(element);
+            }
+        }
+        return missing.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of("the GStreamer elements " + missing + " are missing (" + install + ")");
+    }
+
     /**
      * Publishes with GStreamer's {@code rtmpsink}, which is librtmp (the library OBS's RTMP output comes from):
      * H.264 (x264) and AAC in FLV, with its onMetaData, from {@code gst-launch-1.0}.
