@@ -1,7 +1,7 @@
 package io.livecamel;
 
 import io.livecamel.routes.StreamingConfiguration;
-import io.livecamel.settings.Channel;
+import io.livecamel.ingest.Channel;
 import io.livecamel.settings.InvalidSettingException;
 import io.livecamel.settings.StreamingSettings;
 import org.apache.camel.main.BaseMainSupport;

@@ -24,8 +24,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import io.livecamel.origin.Playlist;
-import io.livecamel.origin.Session;
+import io.livecamel.hls.Playlist;
+import io.livecamel.hls.Session;
 import io.livecamel.testing.CachingProxy;
 import io.livecamel.testing.Eventually;
 import io.livecamel.testing.Listeners;

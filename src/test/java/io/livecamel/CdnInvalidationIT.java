@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.livecamel.ingest.StreamingHeaders;
 import io.livecamel.testing.Eventually;
 import io.livecamel.testing.FakeCloudFront;
 import io.livecamel.testing.Listeners;

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import io.livecamel.origin.Session;
+import io.livecamel.hls.Session;
 import io.livecamel.testing.ApplicationProcess;
 import io.livecamel.testing.Eventually;
 import io.livecamel.testing.FreePort;

@@ -17,7 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.livecamel.origin.Session;
+import io.livecamel.hls.Session;
 import io.livecamel.testing.CompleteSession;
 import io.livecamel.testing.Eventually;
 import io.livecamel.testing.Listeners;

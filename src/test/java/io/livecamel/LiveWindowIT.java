@@ -9,7 +9,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.livecamel.origin.Session;
+import io.livecamel.hls.Session;
 import io.livecamel.testing.Listeners;
 import io.livecamel.testing.OriginPoller;
 import io.livecamel.testing.Publisher;

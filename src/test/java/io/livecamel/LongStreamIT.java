@@ -15,8 +15,8 @@ import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import io.livecamel.origin.Playlist;
-import io.livecamel.origin.Session;
+import io.livecamel.hls.Playlist;
+import io.livecamel.hls.Session;
 import io.livecamel.testing.Listeners;
 import io.livecamel.testing.LogCapture;
 import io.livecamel.testing.OriginPoller;

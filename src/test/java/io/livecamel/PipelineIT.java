@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
-import io.livecamel.origin.Session;
+import io.livecamel.hls.Session;
 import io.livecamel.testing.Eventually;
 import io.livecamel.testing.Listeners;
 import io.livecamel.testing.LogCapture;

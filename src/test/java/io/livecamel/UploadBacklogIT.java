@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import io.livecamel.origin.Session;
+import io.livecamel.hls.Session;
 import io.livecamel.testing.Listeners;
 import io.livecamel.testing.LogCapture;
 import io.livecamel.testing.OriginPoller;

@@ -19,11 +19,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.livecamel.StreamingHeaders;
 import io.livecamel.media.Admission;
 import io.livecamel.media.PublisherLink;
-import io.livecamel.origin.Session;
-import io.livecamel.settings.Channel;
+import io.livecamel.hls.Session;
 import io.livecamel.settings.StreamingSettings;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -150,12 +148,12 @@ final class ChannelIngest {
         for (String left : sessions) {
             journal(left);
             int connections = names.stream().mapToInt(name -> Session.connectionNumber(name, left)).max().orElse(0);
-            Map<String, Object> event = event(StreamingHeaders.SESSION_RECOVERED, left);
+            Map<String, Object> event = event(IngestEvent.SessionRecovered, left);
             event.put(StreamingHeaders.CONNECTION, connections);
             emit(event);
             if (!left.equals(sessions.get(sessions.size() - 1))) {
                 journals.remove(left);
-                Map<String, Object> ended = event(StreamingHeaders.SESSION_ENDED, left);
+                Map<String, Object> ended = event(IngestEvent.SessionEnded, left);
                 ended.put(StreamingHeaders.REASON, "an earlier run of the application stopped without ending it");
                 emit(ended);
             } else {
@@ -193,19 +191,19 @@ final class ChannelIngest {
             lane.execute(() -> {
                 if (session != null) {
                     journal(session);
-                    fileEvent(StreamingHeaders.SEGMENT_FINISHED, session, "");
-                    fileEvent(StreamingHeaders.PLAYLIST_CHANGED, session, "");
+                    fileEvent(IngestEvent.SegmentFinished, session, "");
+                    fileEvent(IngestEvent.PlaylistChanged, session, "");
                 }
             });
         } else if (fileName.endsWith(".ts") && Session.isSegment(fileName)) {
-            fileEvent(StreamingHeaders.SEGMENT_FINISHED, Session.ofSegment(fileName), fileName);
+            fileEvent(IngestEvent.SegmentFinished, Session.ofSegment(fileName), fileName);
             lane.execute(this::checkRoom);
         } else if (fileName.endsWith(".m3u8")) {
             String of = Session.ofPlaylist(fileName);
             if (Session.isId(of)) {
                 lane.execute(() -> journal(of));
             }
-            fileEvent(StreamingHeaders.PLAYLIST_CHANGED, of, fileName);
+            fileEvent(IngestEvent.PlaylistChanged, of, fileName);
         }
     }
 
@@ -218,7 +216,7 @@ final class ChannelIngest {
         }
     }
 
-    private void fileEvent(String name, String ofSession, String fileName) {
+    private void fileEvent(IngestEvent name, String ofSession, String fileName) {
         Map<String, Object> event = event(name, ofSession);
         event.put(Exchange.FILE_NAME, fileName);
         if (fileEventsQueued.add(fileEventKey(event))) {
@@ -344,8 +342,8 @@ final class ChannelIngest {
         }
         boolean reconnected = sessionStarted;
         sessionStarted = true;
-        Map<String, Object> event = event(reconnected ? StreamingHeaders.PUBLISHER_RECONNECTED
-                : StreamingHeaders.SESSION_STARTED);
+        Map<String, Object> event = event(reconnected ? IngestEvent.PublisherReconnected
+                : IngestEvent.SessionStarted);
         event.put(StreamingHeaders.CONNECTION, number);
         event.put(StreamingHeaders.REMOTE_ADDRESS, feed.link().address());
         event.put(StreamingHeaders.VIDEO_CODEC, feed.tracks().videoCodec());
@@ -376,7 +374,7 @@ final class ChannelIngest {
         }
         lastReason = reason;
         if (sessionStarted) {
-            Map<String, Object> event = event(StreamingHeaders.PUBLISHER_LEFT);
+            Map<String, Object> event = event(IngestEvent.PublisherLeft);
             event.put(StreamingHeaders.CONNECTION, feed.connection());
             event.put(StreamingHeaders.EXIT_CODE, exitCode);
             event.put(StreamingHeaders.REASON, reason);
@@ -410,7 +408,7 @@ final class ChannelIngest {
             journals.remove(session);
         }
         if (session != null && sessionStarted) {
-            Map<String, Object> event = event(StreamingHeaders.SESSION_ENDED);
+            Map<String, Object> event = event(IngestEvent.SessionEnded);
             event.put(StreamingHeaders.REASON, reason);
             emit(event);
         }
@@ -447,15 +445,15 @@ final class ChannelIngest {
         open = false;
     }
 
-    private Map<String, Object> event(String name) {
+    private Map<String, Object> event(IngestEvent name) {
         return event(name, session);
     }
 
-    private Map<String, Object> event(String name, String ofSession) {
+    private Map<String, Object> event(IngestEvent name, String ofSession) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put(StreamingHeaders.CHANNEL, channel.name());
         event.put(StreamingHeaders.SESSION, ofSession);
-        event.put(StreamingHeaders.EVENT, name);
+        event.put(StreamingHeaders.EVENT, name.name());
         return event;
     }
 

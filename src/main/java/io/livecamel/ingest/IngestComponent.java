@@ -15,7 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import io.livecamel.media.Admission;
 import io.livecamel.media.PublisherLink;
 import io.livecamel.rtmp.RtmpServer;
-import io.livecamel.settings.Channel;
 import io.livecamel.settings.IngestDefaults;
 import io.livecamel.settings.InvalidSettingException;
 import io.netty.handler.ssl.SslContext;

@@ -16,7 +16,7 @@ import org.apache.camel.support.DefaultEndpoint;
  */
 @UriEndpoint(firstVersion = "1.0.0", scheme = IngestComponent.SCHEME, title = "HLS ingest",
         syntax = "hls-ingest:channel", consumerOnly = true, remote = true, category = { Category.NETWORKING },
-        headersClass = io.livecamel.StreamingHeaders.class)
+        headersClass = io.livecamel.ingest.StreamingHeaders.class)
 public class IngestEndpoint extends DefaultEndpoint {
 
     @UriPath(description = "The channel's name: public (it is in viewer URLs), 1 to 63 lower-case letters, digits "

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 
-import io.livecamel.origin.Playlist;
-import io.livecamel.origin.Session;
+import io.livecamel.hls.Playlist;
+import io.livecamel.hls.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

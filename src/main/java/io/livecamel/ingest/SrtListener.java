@@ -12,7 +12,6 @@ import io.livecamel.media.Admission;
 import io.livecamel.media.FlvReader;
 import io.livecamel.media.MediaSink;
 import io.livecamel.media.PublisherLink;
-import io.livecamel.settings.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,8 +5,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 
-import io.livecamel.rtmp.Amf0;
-import io.livecamel.rtmp.RtmpProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -74,7 +72,7 @@ public final class FlvReader {
             byte[] data = in.readNBytes(size);
             try {
                 Amf0.onMetaData(Amf0.readAll(Unpooled.wrappedBuffer(data))).ifPresent(sink::metadata);
-            } catch (RtmpProtocolException e) {
+            } catch (FormatException e) {
                 // metadata it cannot read: the tracks are known from the tags
             }
         } else {

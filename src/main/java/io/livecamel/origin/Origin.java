@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
+import io.livecamel.hls.Playlist;
+import io.livecamel.hls.Session;
 import io.livecamel.settings.StreamingSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

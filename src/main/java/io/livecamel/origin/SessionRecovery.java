@@ -6,6 +6,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.livecamel.hls.Playlist;
+import io.livecamel.hls.Session;
 import io.livecamel.settings.StreamingSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

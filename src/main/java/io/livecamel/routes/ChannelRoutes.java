@@ -3,7 +3,7 @@ package io.livecamel.routes;
 import java.util.Collection;
 import java.util.Map;
 
-import io.livecamel.settings.Channel;
+import io.livecamel.ingest.Channel;
 import io.livecamel.settings.StreamingSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;

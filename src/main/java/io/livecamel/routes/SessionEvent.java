@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.livecamel.StreamingHeaders;
+import io.livecamel.ingest.StreamingHeaders;
+import io.livecamel.origin.OriginHeaders;
 import org.apache.camel.Header;
 import org.apache.camel.Headers;
 
@@ -24,7 +25,7 @@ public final class SessionEvent {
         {StreamingHeaders.AUDIO_CODEC, "audioCodec"},
         {StreamingHeaders.RESOLUTION, "resolution"},
         {StreamingHeaders.REASON, "reason"},
-        {StreamingHeaders.RECORDING, "recording"},
+        {OriginHeaders.RECORDING, "recording"},
     };
 
     public Map<String, Object> of(@Header(StreamingHeaders.EVENT) String event, @Headers Map<String, Object> headers) {
@@ -38,7 +39,7 @@ public final class SessionEvent {
                 json.put(field[1], headers.get(field[0]));
             }
         }
-        if (headers.get(StreamingHeaders.SUMMARY) instanceof Map<?, ?> summary) {
+        if (headers.get(OriginHeaders.SUMMARY) instanceof Map<?, ?> summary) {
             summary.forEach((name, value) -> json.put(name.toString(), value));
         }
         return json;

@@ -10,6 +10,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.livecamel.media.Admission;
+import io.livecamel.media.Amf0;
+import io.livecamel.media.FormatException;
 import io.livecamel.media.FlvTag;
 import io.livecamel.media.MediaSink;
 import io.livecamel.media.PublisherLink;
@@ -259,7 +261,7 @@ final class PublishHandler extends ChannelInboundHandlerAdapter implements Publi
         List<Object> values;
         try {
             values = values(message);
-        } catch (RtmpProtocolException e) {
+        } catch (FormatException e) {
             LOG.debug("RTMP client {}: a data message dropped: {}", peer, e.getMessage());
             return;
         }
@@ -338,7 +340,7 @@ final class PublishHandler extends ChannelInboundHandlerAdapter implements Publi
         }
         closing = true;
         Throwable problem = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (problem instanceof RtmpProtocolException) {
+        if (problem instanceof FormatException) {
             end("it broke the RTMP protocol: " + problem.getMessage());
             warn(problem.getMessage() + "; connection closed");
         } else if (problem instanceof IOException) {

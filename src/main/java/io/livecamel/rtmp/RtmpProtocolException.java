@@ -1,11 +1,13 @@
 package io.livecamel.rtmp;
 
-/** A client broke the protocol: the message says how, in words fit for the log (never with a stream key). */
-public class RtmpProtocolException extends RuntimeException {
+import io.livecamel.media.FormatException;
+
+/** A client broke the RTMP protocol: the message says how, in words fit for the log (never with a stream key). */
+public class RtmpProtocolException extends FormatException {
 
     private static final long serialVersionUID = 1L;
 
     public RtmpProtocolException(String message) {
-        super(message, null, false, false);
+        super(message);
     }
 }

@@ -21,6 +21,8 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.livecamel.ingest.Channel;
+
 /**
  * Every {@code streaming.*} setting, read once at start-up and checked, so that a bad value stops the application
  * with one message naming the property and the value instead of surfacing later as a failed upload or a dead

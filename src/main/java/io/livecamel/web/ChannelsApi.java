@@ -4,7 +4,7 @@ import java.util.List;
 
 import io.livecamel.origin.ChannelView;
 import io.livecamel.origin.Origin;
-import io.livecamel.settings.Channel;
+import io.livecamel.ingest.Channel;
 import io.livecamel.settings.StreamingSettings;
 
 /** {@code /api/channels}: one object per configured channel, in the order of the settings. Never a key. */

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-import io.livecamel.origin.Playlist;
+import io.livecamel.hls.Playlist;
 
 /**
  * Sees every version of the playlists under some folders the moment it is written (inotify, no polling), and keeps

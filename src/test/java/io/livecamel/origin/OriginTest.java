@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import io.livecamel.hls.Playlist;
+import io.livecamel.hls.Session;
 import io.livecamel.settings.StreamingSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;

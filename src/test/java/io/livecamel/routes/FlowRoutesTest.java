@@ -13,9 +13,11 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import io.livecamel.StreamingHeaders;
+import io.livecamel.ingest.IngestEvent;
+import io.livecamel.ingest.StreamingHeaders;
 import io.livecamel.cdn.CdnInvalidation;
 import io.livecamel.origin.Origin;
+import io.livecamel.origin.OriginHeaders;
 import io.livecamel.origin.OriginMetrics;
 import io.livecamel.origin.SessionRecovery;
 import io.livecamel.settings.StreamingSettings;
@@ -127,7 +129,7 @@ class FlowRoutesTest {
         mock("direct:upload-pending").expectedMessageCount(1);
         mock("direct:publish-playlist").expectedMessageCount(0);
         mock("seda:session-events").expectedMessageCount(0);
-        event(StreamingHeaders.SEGMENT_FINISHED);
+        event(IngestEvent.SegmentFinished.name());
         MockEndpoint.assertIsSatisfied(context);
     }
 
@@ -141,8 +143,8 @@ class FlowRoutesTest {
         mock("direct:upload-pending").expectedMessageCount(1);
         mock("direct:publish-playlist").expectedMessageCount(1);
         mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.EVENT,
-                StreamingHeaders.SESSION_RECOVERED);
-        event(StreamingHeaders.SESSION_RECOVERED);
+                IngestEvent.SessionRecovered.name());
+        event(IngestEvent.SessionRecovered.name());
         MockEndpoint.assertIsSatisfied(context);
     }
 
@@ -152,17 +154,17 @@ class FlowRoutesTest {
         mock("direct:publish-playlist").expectedMessageCount(1);
         mock("direct:upload-pending").expectedMessageCount(0);
         mock("seda:session-events").expectedMessageCount(0);
-        event(StreamingHeaders.PLAYLIST_CHANGED);
+        event(IngestEvent.PlaylistChanged.name());
         MockEndpoint.assertIsSatisfied(context);
     }
 
     @Test
     void aNewSessionIsAdmittedAtTheOriginAndReported() throws Exception {
         startChannelRoute();
-        mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.EVENT, StreamingHeaders.SESSION_STARTED);
+        mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.EVENT, IngestEvent.SessionStarted.name());
         mock("direct:upload-pending").expectedMessageCount(0);
         assertFalse(origin.view("main").live());
-        event(StreamingHeaders.SESSION_STARTED);
+        event(IngestEvent.SessionStarted.name());
         MockEndpoint.assertIsSatisfied(context);
         assertTrue(origin.view("main").live(), "the origin now takes the session's segments");
     }
@@ -170,12 +172,12 @@ class FlowRoutesTest {
     @Test
     void aPublisherThatLeftHasWhatItWroteUploadedThenIsReported() throws Exception {
         startChannelRoute();
-        event(StreamingHeaders.SESSION_STARTED);
+        event(IngestEvent.SessionStarted.name());
         MockEndpoint.resetMocks(context);
         mock("direct:upload-pending").expectedMessageCount(1);
         mock("direct:publish-playlist").expectedMessageCount(1);
-        mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.EVENT, StreamingHeaders.PUBLISHER_LEFT);
-        event(StreamingHeaders.PUBLISHER_LEFT);
+        mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.EVENT, IngestEvent.PublisherLeft.name());
+        event(IngestEvent.PublisherLeft.name());
         MockEndpoint.assertIsSatisfied(context);
         assertFalse(origin.view("main").live(), "no publisher: not live, the session waits for it");
     }
@@ -185,7 +187,7 @@ class FlowRoutesTest {
         startChannelRoute();
         mock("direct:stream-end").expectedMessageCount(1);
         mock("seda:session-events").expectedMessageCount(0);
-        event(StreamingHeaders.SESSION_ENDED);
+        event(IngestEvent.SessionEnded.name());
         MockEndpoint.assertIsSatisfied(context);
     }
 
@@ -206,14 +208,14 @@ class FlowRoutesTest {
         playlists.expectedHeaderReceived("CamelAwsS3Key", "videos/main/index.m3u8");
         playlists.expectedHeaderReceived("CamelAwsS3ContentType", "application/vnd.apple.mpegurl");
 
-        event(StreamingHeaders.SESSION_STARTED);
-        event(StreamingHeaders.SEGMENT_FINISHED);
+        event(IngestEvent.SessionStarted.name());
+        event(IngestEvent.SegmentFinished.name());
         MockEndpoint.assertIsSatisfied(context);
         assertTrue(playlists.getExchanges().get(0).getMessage().getBody(String.class)
                 .contains(SESSION + "-1-00000.ts"));
 
         // told again: nothing is uploaded twice
-        event(StreamingHeaders.SEGMENT_FINISHED);
+        event(IngestEvent.SegmentFinished.name());
         MockEndpoint.assertIsSatisfied(context);
     }
 
@@ -224,7 +226,7 @@ class FlowRoutesTest {
         Files.writeString(folder.resolve(SESSION + "-1-00000.ts"), "segment of a refused publisher");
         mock("s3-segment").expectedMessageCount(0);
         mock("s3-playlist").expectedMessageCount(0);
-        event(StreamingHeaders.SEGMENT_FINISHED);
+        event(IngestEvent.SegmentFinished.name());
         MockEndpoint.assertIsSatisfied(context);
     }
 
@@ -241,18 +243,18 @@ class FlowRoutesTest {
                     + "#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:1.000000,\n" + SESSION + "-1-00000.ts\n");
             // what the ingest writes down as ffmpeg lists segments
             Files.writeString(folder.resolve(SESSION + ".vod"), "#EXTINF:1.000000,\n" + SESSION + "-1-00000.ts\n");
-            event(StreamingHeaders.SESSION_STARTED);
-            event(StreamingHeaders.SEGMENT_FINISHED);
+            event(IngestEvent.SessionStarted.name());
+            event(IngestEvent.SegmentFinished.name());
             MockEndpoint.resetMocks(context);
             if (recording) {
                 mock("s3-recording").expectedHeaderReceived("CamelAwsS3Key", "videos/main/" + SESSION
                         + "/index.m3u8");
-                mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.RECORDING,
+                mock("seda:session-events").expectedHeaderReceived(OriginHeaders.RECORDING,
                         "http://127.0.0.1:9000/live/videos/main/" + SESSION + "/index.m3u8");
             } else {
                 mock("seda:session-events").expectedMessageCount(1);
             }
-            event(StreamingHeaders.SESSION_ENDED);
+            event(IngestEvent.SessionEnded.name());
             MockEndpoint.assertIsSatisfied(context);
             if (recording) {
                 String vod = mock("s3-recording").getExchanges().get(0).getMessage().getBody(String.class);
@@ -260,7 +262,7 @@ class FlowRoutesTest {
                         && vod.endsWith("#EXT-X-ENDLIST\n"), vod);
             } else {
                 assertFalse(mock("seda:session-events").getExchanges().get(0).getMessage()
-                        .getHeaders().containsKey(StreamingHeaders.RECORDING));
+                        .getHeaders().containsKey(OriginHeaders.RECORDING));
             }
             context.stop();
             org.apache.camel.util.FileUtil.removeDir(folder.toFile());
@@ -277,11 +279,11 @@ class FlowRoutesTest {
         Files.writeString(folder.resolve(SESSION + ".m3u8"), "#EXTM3U\n#EXT-X-TARGETDURATION:1\n"
                 + "#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:1.000000,\n" + SESSION + "-1-00000.ts\n");
         Files.writeString(folder.resolve(SESSION + ".vod"), "#EXTINF:1.000000,\n" + SESSION + "-1-00000.ts\n");
-        event(StreamingHeaders.SESSION_STARTED);
-        event(StreamingHeaders.SEGMENT_FINISHED);
+        event(IngestEvent.SessionStarted.name());
+        event(IngestEvent.SegmentFinished.name());
         context.getRouteController().stopRoute("record-session");
         MockEndpoint.resetMocks(context);
-        Map<String, Object> ended = Map.of(StreamingHeaders.EVENT, StreamingHeaders.SESSION_ENDED,
+        Map<String, Object> ended = Map.of(StreamingHeaders.EVENT, IngestEvent.SessionEnded.name(),
                 StreamingHeaders.CHANNEL, "main", StreamingHeaders.SESSION, SESSION, StreamingHeaders.CONNECTION, 1);
         context.createFluentProducerTemplate().to("direct:events").withHeaders(ended).asyncSend();
         io.livecamel.testing.Eventually.await("the session's end waiting for the recording route",
@@ -289,7 +291,7 @@ class FlowRoutesTest {
         assertEquals(0, mock("s3-recording").getReceivedCounter());
 
         mock("s3-recording").expectedMessageCount(1);
-        mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.RECORDING,
+        mock("seda:session-events").expectedHeaderReceived(OriginHeaders.RECORDING,
                 "http://127.0.0.1:9000/live/videos/main/" + SESSION + "/index.m3u8");
         context.getRouteController().startRoute("record-session");
         MockEndpoint.assertIsSatisfied(context, 20, TimeUnit.SECONDS);
@@ -306,18 +308,18 @@ class FlowRoutesTest {
                             : Map.of("stream-end", advice -> advice.mockEndpointsAndSkip("seda:*")));
             assertEquals(withDistribution, context.getRoute("invalidate-cdn") != null,
                     "the CDN route is there only with a distribution");
-            event(StreamingHeaders.SESSION_STARTED);
+            event(IngestEvent.SessionStarted.name());
             MockEndpoint.resetMocks(context);
             mock("cdn").expectedMessageCount(withDistribution ? 1 : 0);
 
             mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.EVENT,
-                    StreamingHeaders.SESSION_ENDED);
+                    IngestEvent.SessionEnded.name());
             NotifyBuilder ended = new NotifyBuilder(context).fromRoute("live-main").whenCompleted(1).create();
-            event(StreamingHeaders.SESSION_ENDED);
+            event(IngestEvent.SessionEnded.name());
             assertTrue(ended.matches(10, TimeUnit.SECONDS), "the session's end went through");
             MockEndpoint.assertIsSatisfied(context);
             assertTrue(mock("seda:session-events").getExchanges().get(0).getMessage()
-                    .getHeader(StreamingHeaders.SUMMARY) != null, "the end is reported with what went up");
+                    .getHeader(OriginHeaders.SUMMARY) != null, "the end is reported with what went up");
             if (withDistribution) {
                 assertEquals(List.of("main"), mock("cdn").getExchanges().get(0).getMessage().getBody(List.class),
                         "the channels of the interval");
@@ -339,7 +341,7 @@ class FlowRoutesTest {
             webhook.expectedMessageCount(withWebhook ? 1 : 0);
             NotifyBuilder logged = new NotifyBuilder(context).fromRoute("session-events").whenCompleted(1).create();
             events.sendBodyAndHeaders("seda:session-events", null, Map.of(StreamingHeaders.EVENT,
-                    StreamingHeaders.SESSION_STARTED, StreamingHeaders.CHANNEL, "main", StreamingHeaders.SESSION,
+                    IngestEvent.SessionStarted.name(), StreamingHeaders.CHANNEL, "main", StreamingHeaders.SESSION,
                     SESSION, StreamingHeaders.REMOTE_ADDRESS, "192.0.2.7:38824"));
             assertTrue(logged.matches(10, TimeUnit.SECONDS), "the event went through its route");
             MockEndpoint.assertIsSatisfied(context);

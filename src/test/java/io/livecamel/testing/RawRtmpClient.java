@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 
-import io.livecamel.rtmp.Amf0;
+import io.livecamel.media.Amf0;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 

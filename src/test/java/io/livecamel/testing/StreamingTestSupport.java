@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 
-import io.livecamel.StreamingHeaders;
+import io.livecamel.ingest.IngestEvent;
+import io.livecamel.ingest.StreamingHeaders;
 import io.livecamel.origin.EmbeddedOrigin;
 import io.livecamel.routes.StreamingConfiguration;
 import org.apache.camel.CamelContext;
@@ -106,7 +107,7 @@ public abstract class StreamingTestSupport extends CamelMainTestSupport {
     /** Matches once a session of the channel has been closed at the origin (the stream-end route is done). */
     protected NotifyBuilder sessionEnded(String channel) {
         return new NotifyBuilder(context).fromRoute("live-" + channel)
-                .filter(Builder.header(StreamingHeaders.EVENT).isEqualTo(StreamingHeaders.SESSION_ENDED))
+                .filter(Builder.header(StreamingHeaders.EVENT).isEqualTo(IngestEvent.SessionEnded.name()))
                 .whenCompleted(1).create();
     }
 

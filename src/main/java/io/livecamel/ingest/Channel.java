@@ -1,4 +1,4 @@
-package io.livecamel.settings;
+package io.livecamel.ingest;
 
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  */
 public final class Channel {
 
-    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    static final Pattern KEY = Pattern.compile("[A-Za-z0-9._~-]{1,256}");
+    public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    public static final Pattern KEY = Pattern.compile("[A-Za-z0-9._~-]{1,256}");
 
     private final String name;
     private final String key;

@@ -1,4 +1,4 @@
-package io.livecamel.origin;
+package io.livecamel.hls;
 
 import java.security.SecureRandom;
 import java.time.Instant;

@@ -1,9 +1,8 @@
-package io.livecamel.web;
+package io.livecamel.ingest;
 
 import java.util.List;
 import java.util.Map;
 
-import io.livecamel.ingest.IngestComponent;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 

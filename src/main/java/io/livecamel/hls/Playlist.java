@@ -1,4 +1,4 @@
-package io.livecamel.origin;
+package io.livecamel.hls;
 
 import java.util.ArrayList;
 import java.util.Collections;

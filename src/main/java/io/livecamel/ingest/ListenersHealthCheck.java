@@ -1,9 +1,8 @@
-package io.livecamel.web;
+package io.livecamel.ingest;
 
 import java.util.Map;
 import java.util.StringJoiner;
 
-import io.livecamel.ingest.ListenerStates;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 

@@ -1,4 +1,4 @@
-package io.livecamel.rtmp;
+package io.livecamel.media;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,7 +44,7 @@ class Amf0Test {
                 Unpooled.buffer().writeByte(10).writeInt(Integer.MAX_VALUE),
                 Unpooled.buffer().writeByte(12).writeInt(-1),
                 Unpooled.buffer().writeByte(3).writeShort(1).writeByte('a'))) {
-            assertThrows(RtmpProtocolException.class, () -> Amf0.readAll(bad));
+            assertThrows(FormatException.class, () -> Amf0.readAll(bad));
         }
     }
 
@@ -54,10 +54,10 @@ class Amf0Test {
         for (int i = 0; i < 100; i++) {
             deep.writeByte(3).writeShort(1).writeByte('a');
         }
-        RtmpProtocolException error = assertThrows(RtmpProtocolException.class, () -> Amf0.readAll(deep));
+        FormatException error = assertThrows(FormatException.class, () -> Amf0.readAll(deep));
         assertEquals("AMF0 values nested deeper than 16", error.getMessage());
         assertEquals("unsupported AMF0 type 17",
-                assertThrows(RtmpProtocolException.class, () -> Amf0.readAll(Unpooled.buffer().writeByte(17)))
+                assertThrows(FormatException.class, () -> Amf0.readAll(Unpooled.buffer().writeByte(17)))
                         .getMessage());
     }
 }

@@ -1,4 +1,4 @@
-package io.livecamel.rtmp;
+package io.livecamel.media;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ public final class Amf0 {
 
     private static Object read(ByteBuf in, int depth) {
         if (depth > MAX_DEPTH) {
-            throw new RtmpProtocolException("AMF0 values nested deeper than " + MAX_DEPTH);
+            throw new FormatException("AMF0 values nested deeper than " + MAX_DEPTH);
         }
         need(in, 1);
         int marker = in.readUnsignedByte();
@@ -73,7 +73,7 @@ public final class Amf0 {
                 need(in, 4);
                 long count = in.readUnsignedInt();
                 if (count > in.readableBytes()) { // every value takes a byte at least
-                    throw new RtmpProtocolException("an AMF0 array of " + count + " values in " + in.readableBytes()
+                    throw new FormatException("an AMF0 array of " + count + " values in " + in.readableBytes()
                             + " bytes");
                 }
                 List<Object> list = new ArrayList<>((int) count);
@@ -86,7 +86,7 @@ public final class Amf0 {
             case UNDEFINED:
                 return null;
             default:
-                throw new RtmpProtocolException("unsupported AMF0 type " + marker);
+                throw new FormatException("unsupported AMF0 type " + marker);
         }
     }
 
@@ -119,7 +119,7 @@ public final class Amf0 {
 
     private static void need(ByteBuf in, long bytes) {
         if (in.readableBytes() < bytes) {
-            throw new RtmpProtocolException("an AMF0 value runs past the end of its message");
+            throw new FormatException("an AMF0 value runs past the end of its message");
         }
     }
 

@@ -1,4 +1,4 @@
-package io.livecamel.origin;
+package io.livecamel.hls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
