@@ -1,5 +1,6 @@
 package io.livecamel;
 
+import io.livecamel.ingest.IngestComponent;
 import io.livecamel.routes.StreamingConfiguration;
 import io.livecamel.ingest.Channel;
 import io.livecamel.settings.InvalidSettingException;
@@ -28,7 +29,8 @@ public final class StreamingApplication {
 
             @Override
             public void afterStart(BaseMainSupport support) {
-                System.out.println(banner(settings(support)));
+                System.out.println(banner(settings(support), support.getCamelContext()
+                        .getComponent(IngestComponent.SCHEME, IngestComponent.class)));
             }
         });
         int exitCode;
@@ -64,15 +66,16 @@ public final class StreamingApplication {
      * What a newcomer needs to go live. A generated demo key is printed here, once, and nowhere else; a
      * configured key is never printed.
      */
-    static String banner(StreamingSettings settings) {
+    static String banner(StreamingSettings settings, IngestComponent ingest) {
         StringBuilder text = new StringBuilder("\n=== Live streaming publisher is running ===\n");
         text.append("Player page and API: http://localhost:").append(settings.httpPort().orElse(0)).append("/\n");
         for (Channel channel : settings.channels()) {
-            String host = "rtmp://localhost" + (settings.rtmpPort() == 1935 ? "" : ":" + settings.rtmpPort()) + "/live";
+            String host = "rtmp://localhost" + (ingest.getRtmpPort() == 1935 ? "" : ":" + ingest.getRtmpPort()) + "/live";
             text.append("Channel ").append(channel.name()).append(":\n");
             text.append("  OBS Server:     ").append(host).append('\n');
-            settings.rtmpsPort().ifPresent(port -> text.append("  or with TLS:    rtmps://localhost:").append(port)
-                    .append("/live\n"));
+            if (ingest.getRtmpsPort() > 0) {
+                text.append("  or with TLS:    rtmps://localhost:").append(ingest.getRtmpsPort()).append("/live\n");
+            }
             if (channel.generatedKey()) {
                 text.append("  OBS Stream key: ").append(channel.key())
                         .append("   (generated for this run; set streaming.channels.")

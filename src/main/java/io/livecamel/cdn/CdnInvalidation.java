@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import io.livecamel.settings.InvalidSettingException;
 import io.livecamel.settings.StreamingSettings;
+import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClientBuilder;
@@ -58,7 +59,7 @@ public final class CdnInvalidation implements AutoCloseable {
      * Invalidates the playlists of the channels named (each once, however often it is named) in one request, with a
      * caller reference of its own; returns the invalidation id.
      */
-    public String invalidatePlaylists(Collection<String> channels) {
+    public String invalidatePlaylists(@Body Collection<String> channels) {
         String distribution = settings.cloudFrontDistributionId().orElseThrow(
                 () -> new IllegalStateException("streaming.cloudfront.distribution-id is not set"));
         List<String> paths = new TreeSet<>(channels).stream().map(channel -> "/" + settings.playlistKey(channel))

@@ -10,17 +10,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import io.livecamel.settings.InvalidSettingException;
-
 /**
- * The ffmpeg executable: the one {@code streaming.ffmpeg.path} names, or else the static Linux x86-64 build
+ * The ffmpeg executable: the one the component's {@code ffmpegPath} names, or else the static Linux x86-64 build
  * that comes from Maven inside {@code ws.schild:jave-nativebin-linux64}, copied once to a cache folder.
  * (The {@code org.bytedeco:ffmpeg} build needs the system library libpulse.so.0, which a fresh server lacks.)
  */
 public final class Ffmpeg {
 
     static final String BUNDLED_RESOURCE = "ws/schild/jave/nativebin/ffmpeg-amd64";
-    static final String PROPERTY = "streaming.ffmpeg.path";
+    static final String OPTION = "ffmpegPath";
 
     private final Path executable;
     private final String version;
@@ -32,7 +30,7 @@ public final class Ffmpeg {
         this.bundled = bundled;
     }
 
-    /** Finds ffmpeg and checks that it runs, or fails naming {@code streaming.ffmpeg.path}. */
+    /** Finds ffmpeg and checks that it runs, or fails naming the option {@code ffmpegPath}. */
     public static Ffmpeg locate(Optional<String> configured) {
         Path executable = configured.map(Path::of).orElseGet(Ffmpeg::unpackBundled);
         String shown = configured.orElse(executable.toString());
@@ -45,15 +43,15 @@ public final class Ffmpeg {
             }
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new InvalidSettingException(PROPERTY, shown, "ffmpeg -version did not answer in 20 s");
+                throw new InvalidOptionException(OPTION, shown, "ffmpeg -version did not answer in 20 s");
             }
             if (process.exitValue() != 0 || !output.startsWith("ffmpeg version")) {
-                throw new InvalidSettingException(PROPERTY, shown, "this is not a working ffmpeg (exit code "
+                throw new InvalidOptionException(OPTION, shown, "this is not a working ffmpeg (exit code "
                         + process.exitValue() + ")");
             }
             return new Ffmpeg(executable, output.split("\\s+")[2], configured.isEmpty());
         } catch (IOException e) {
-            throw new InvalidSettingException(PROPERTY, shown, "cannot run it: " + e.getMessage());
+            throw new InvalidOptionException(OPTION, shown, "cannot run it: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking ffmpeg", e);
@@ -64,7 +62,7 @@ public final class Ffmpeg {
         ClassLoader loader = Ffmpeg.class.getClassLoader();
         try (InputStream in = loader.getResourceAsStream(BUNDLED_RESOURCE)) {
             if (in == null) {
-                throw new InvalidSettingException(PROPERTY + " is not set and the bundled ffmpeg "
+                throw new InvalidOptionException(OPTION, "", "not set, and the bundled ffmpeg "
                         + "(ws.schild:jave-nativebin-linux64) is not on the class path");
             }
             Path cache = Path.of(System.getProperty("user.home"), ".cache", "live-streaming");
@@ -94,6 +92,14 @@ public final class Ffmpeg {
     /** True for the static build from Maven: its SRT listener crashes when a caller connects (checked: 4.4.1). */
     public boolean bundled() {
         return bundled;
+    }
+
+    /** Why this ffmpeg cannot take SRT publishers, if it cannot. */
+    public Optional<String> srtUnsupported() {
+        return bundled ? Optional.of("needs an ffmpeg with a working SRT listener: the bundled static ffmpeg "
+                + version + " crashes when an SRT publisher connects. Set streaming.ffmpeg.path (the component's "
+                + "ffmpegPath) to another ffmpeg (Debian's: apt-get install ffmpeg, then /usr/bin/ffmpeg)")
+                : Optional.empty();
     }
 
     /**

@@ -2,7 +2,10 @@ package io.livecamel.ingest;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
 
+import io.livecamel.hls.Session;
 import io.livecamel.media.PublisherLink;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -174,5 +178,31 @@ final class HlsWriter {
                 process.destroy();
             }
         }
+    }
+
+    /**
+     * The ffmpeg command for one connection of a session: FLV on standard input, copied ({@code -c copy}) into HLS
+     * in the channel's folder, named after the session and the connection.
+     */
+    static List<String> command(IngestComponent component, Path folder, String forSession, int forConnection) {
+        Path playlist = folder.resolve(Session.playlistFile(forSession));
+        // append_list only onto a playlist of the session: on a new one ffmpeg would open with a discontinuity
+        String flags = "temp_file+program_date_time+independent_segments"
+                + (Files.isRegularFile(playlist) ? "+append_list" : "");
+        return component.ffmpeg().command(List.of(
+                // the frame rate is not probed (ffmpeg would otherwise read 20 frames, about 0.6 s of a 25-fps
+                // stream, before its first segment): -c copy keeps the stream's timestamps anyway
+                "-fpsprobesize", "0",
+                "-f", "flv", "-i", "pipe:0",
+                "-c", "copy",
+                "-f", "hls",
+                "-hls_time", String.format(Locale.ROOT, "%s", component.getHlsTime()),
+                "-hls_list_size", Integer.toString(component.getHlsListSize()),
+                // temp_file: a segment appears under its name only when complete; no delete_segments: the
+                // origin deletes a local segment once it is uploaded and out of the window; append_list: a
+                // publisher that comes back continues the session's playlist after an #EXT-X-DISCONTINUITY
+                "-hls_flags", flags,
+                "-hls_segment_filename", folder.resolve(Session.segmentPattern(forSession, forConnection)).toString(),
+                playlist.toString()));
     }
 }

@@ -1,43 +1,34 @@
 package io.livecamel.ingest;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
-import io.livecamel.media.Admission;
-import io.livecamel.media.PublisherLink;
-import io.livecamel.rtmp.RtmpServer;
-import io.livecamel.settings.IngestDefaults;
-import io.livecamel.settings.InvalidSettingException;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import org.apache.camel.Endpoint;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.service.ServiceHelper;
 
 /**
  * The {@code hls-ingest} component: one RTMP server (and RTMPS, when configured) for every channel, an SRT listener
- * for each channel that has an SRT port, and each channel's sessions ({@link ChannelIngest}), whose publishers are
- * written to HLS by ffmpeg. {@code hls-ingest:<channel>?publishKey=...} declares a channel and receives its session
- * events. The stream key a publisher sends picks the channel; keys are compared in constant time and never logged.
+ * for each channel that has an SRT port ({@link IngestServers}), and each channel's sessions ({@link ChannelIngest}),
+ * whose publishers are written to HLS by ffmpeg. {@code hls-ingest:<channel>?publishKey=...} declares a channel
+ * ({@link ChannelRegistry}) and receives its events. Its options are bound by Camel (its generated configurer) and
+ * checked by {@link #validateConfiguration()}; each option's default is on its declaration below. It brings its own
+ * health checks: listeners and storage.
  */
 @Component(IngestComponent.SCHEME)
 public class IngestComponent extends DefaultComponent {
 
     public static final String SCHEME = "hls-ingest";
 
-    @Metadata(defaultValue = IngestDefaults.RTMP_PORT, description = "The TCP port of the RTMP server that takes every channel's "
+    @Metadata(defaultValue = "1935", description = "The TCP port of the RTMP server that takes every channel's "
             + "publishers (rtmp://host:port/live/<stream key>).")
-    private int rtmpPort = Integer.parseInt(IngestDefaults.RTMP_PORT);
+    private int rtmpPort = 1935;
     @Metadata(description = "The TCP port of the RTMPS server (RTMP over TLS); none when not set.")
     private int rtmpsPort;
     @Metadata(description = "The RTMPS server's certificate chain, a PEM file.")
@@ -46,40 +37,32 @@ public class IngestComponent extends DefaultComponent {
     private String rtmpsPrivateKey;
     @Metadata(description = "The ffmpeg executable to run; by default the static build bundled in the jar.")
     private String ffmpegPath;
-    @Metadata(defaultValue = IngestDefaults.MEDIA_DIR, description = "The folder ffmpeg writes each channel's HLS into, one "
+    @Metadata(defaultValue = "./media", description = "The folder ffmpeg writes each channel's HLS into, one "
             + "sub-folder per channel.")
-    private String mediaDir = IngestDefaults.MEDIA_DIR;
-    @Metadata(defaultValue = IngestDefaults.HLS_TIME, description = "The target length of a segment in seconds; ffmpeg cuts at the "
-            + "first keyframe after it.")
-    private double hlsTime = Double.parseDouble(IngestDefaults.HLS_TIME);
-    @Metadata(defaultValue = IngestDefaults.HLS_LIST_SIZE, description = "How many segments the live playlist lists.")
-    private int hlsListSize = Integer.parseInt(IngestDefaults.HLS_LIST_SIZE);
-    @Metadata(defaultValue = IngestDefaults.RECONNECT_GRACE, description = "Seconds a session waits for its publisher to come back before it "
-            + "ends.")
-    private double reconnectGrace = Double.parseDouble(IngestDefaults.RECONNECT_GRACE);
-    @Metadata(defaultValue = IngestDefaults.MIN_FREE_MB, description = "Megabytes to keep free on the media folder's "
-            + "disk: below it publishers are refused and a live one is cut, before ffmpeg fails in a segment.")
-    private long minFreeMb = Long.parseLong(IngestDefaults.MIN_FREE_MB);
-    @Metadata(defaultValue = IngestDefaults.MAX_BACKLOG, description = "Segments a channel may keep on local disk for "
-            + "the origin besides its live window: past it the publisher is cut and new ones are refused until the "
-            + "origin has taken them.")
-    private int maxBacklog = Integer.parseInt(IngestDefaults.MAX_BACKLOG);
+    private String mediaDir = "./media";
+    @Metadata(defaultValue = "1", description = "The target length of a segment in seconds (0.1 to 30); ffmpeg cuts "
+            + "at the first keyframe after it.")
+    private double hlsTime = 1;
+    @Metadata(defaultValue = "100", description = "How many segments the live playlist lists (1 to 100000).")
+    private int hlsListSize = 100;
+    @Metadata(defaultValue = "15", description = "Seconds a session waits for its publisher to come back before it "
+            + "ends (0 to 3600).")
+    private double reconnectGrace = 15;
+    @Metadata(defaultValue = "256", description = "Megabytes to keep free on the media folder's disk: below it "
+            + "publishers are refused and a live one is cut, before ffmpeg fails in a segment.")
+    private long minFreeMb = 256;
+    @Metadata(defaultValue = "1800", description = "Segments a channel may keep on local disk for the origin besides "
+            + "its live window: past it the publisher is cut and new ones are refused until the origin has taken "
+            + "them (1 to 1000000).")
+    private int maxBacklog = 1800;
 
-    private final ListenerStates states = new ListenerStates();
-    private final Map<String, ChannelIngest> channels = new ConcurrentHashMap<>();
-    private final Map<String, SrtListener> srtListeners = new ConcurrentHashMap<>();
+    private final ChannelRegistry channels = new ChannelRegistry();
+    private final IngestServers servers = new IngestServers(this);
     private volatile Ffmpeg ffmpeg;
     private MediaDisk disk;
     private ExecutorService threads;
     private ScheduledExecutorService timer;
     private FolderWatch folders;
-    private RtmpServer server;
-    private ServerBinding rtmp;
-    private ServerBinding rtmps;
-    private SslContext tls;
-
-    public IngestComponent() {
-    }
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters)
@@ -87,112 +70,79 @@ public class IngestComponent extends DefaultComponent {
         IngestEndpoint endpoint = new IngestEndpoint(uri, this);
         endpoint.setChannel(remaining);
         setProperties(endpoint, parameters);
-        endpoint.setChannelIngest(declare(endpoint));
+        ChannelIngest channel = channels.declare(remaining, endpoint.getPublishKey(), endpoint.getSrtPort(),
+                declared -> new ChannelIngest(declared, this, getCamelContext().getExecutorServiceManager()
+                        .newSingleThreadExecutor(this, "ingest-" + declared.name())));
+        if (endpoint.getSrtPort() > 0) {
+            ffmpeg().srtUnsupported().ifPresent(reason -> {
+                throw new InvalidOptionException("srtPort", endpoint.getSrtPort(), "the SRT port of channel "
+                        + remaining + " " + reason);
+            });
+        }
+        endpoint.setChannelIngest(channel);
         return endpoint;
     }
 
     /**
-     * The channel an endpoint declares, made the first time and given the endpoint's key (a route edited with a new
-     * key changes the key for the next publishers).
+     * Checks every option, as camel-netty's configuration does: a bad one fails with an {@link InvalidOptionException}
+     * naming it and its value. Called when the component starts; an application may call it before.
      */
-    private synchronized ChannelIngest declare(IngestEndpoint endpoint) {
-        String name = endpoint.getChannel();
-        if (!Channel.isValidName(name)) {
-            throw new InvalidSettingException("Invalid channel name '" + name + "' in " + SCHEME + ":" + name + ": "
-                    + Channel.NAME_RULE);
-        }
-        String key = endpoint.getPublishKey();
-        if (key == null || key.isEmpty()) {
-            throw new InvalidSettingException(SCHEME + ":" + name + " needs publishKey, the channel's secret "
-                    + "stream key");
-        }
-        OptionalInt srtPort = endpoint.getSrtPort() > 0 ? OptionalInt.of(endpoint.getSrtPort()) : OptionalInt.empty();
-        Channel channel = new Channel(name, key, srtPort, false);
-        for (ChannelIngest other : channels.values()) {
-            if (other.name().equals(name)) {
-                continue; // the same channel again: its route was made anew
-            }
-            if (other.channel().key().equals(key)) {
-                throw new InvalidSettingException("Channels " + other.name() + " and " + name + " have the same "
-                        + "stream key: the key picks the channel, so each channel needs its own");
-            }
-            if (srtPort.isPresent() && other.channel().srtPort().equals(srtPort)) {
-                throw new InvalidSettingException("SRT port " + srtPort.getAsInt() + " is set for both channel "
-                        + other.name() + " and channel " + name + ": give each channel an SRT port of its own");
+    public void validateConfiguration() {
+        port("rtmpPort", rtmpPort);
+        if (rtmpsPort != 0) {
+            port("rtmpsPort", rtmpsPort);
+            if (rtmpsCertificate == null || rtmpsPrivateKey == null) {
+                throw new InvalidOptionException("rtmpsPort", rtmpsPort, "RTMPS also needs rtmpsCertificate and "
+                        + "rtmpsPrivateKey (PEM files)");
             }
         }
-        if (srtPort.isPresent()) {
-            srtUnsupported().ifPresent(reason -> {
-                throw new InvalidSettingException("The SRT port of channel " + name + " " + reason);
-            });
+        if (mediaDir == null || mediaDir.isBlank()) {
+            throw new InvalidOptionException("mediaDir", mediaDir, "must not be empty");
         }
-        ChannelIngest existing = channels.get(name);
-        if (existing != null) {
-            existing.configure(channel);
-            return existing;
+        between("hlsTime", hlsTime, 0.1, 30);
+        between("hlsListSize", hlsListSize, 1, 100_000);
+        between("reconnectGrace", reconnectGrace, 0, 3600);
+        between("minFreeMb", minFreeMb, 0, 1_000_000);
+        between("maxBacklog", maxBacklog, 1, 1_000_000);
+    }
+
+    private static void port(String option, int port) {
+        if (port < 1 || port > 65535) {
+            throw new InvalidOptionException(option, port, "a port is a number from 1 to 65535");
         }
-        ChannelIngest created = new ChannelIngest(channel, this, getCamelContext().getExecutorServiceManager()
-                .newSingleThreadExecutor(this, "ingest-" + name));
-        channels.put(name, created);
-        return created;
+    }
+
+    private static void between(String option, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            throw new InvalidOptionException(option, value, "must be between " + min + " and " + max);
+        }
+    }
+
+    private static void between(String option, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new InvalidOptionException(option, value, "must be between " + min + " and " + max);
+        }
     }
 
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        validateConfiguration();
         threads = getCamelContext().getExecutorServiceManager().newCachedThreadPool(this, "ingest-ffmpeg");
         timer = getCamelContext().getExecutorServiceManager().newScheduledThreadPool(this, "ingest-timer", 1);
         folders = new FolderWatch(threads);
         disk = new MediaDisk(Path.of(mediaDir), minFreeMb);
-        tls = null;
-        if (rtmpsPort > 0) {
-            if (rtmpsCertificate == null || rtmpsPrivateKey == null) {
-                throw new InvalidSettingException("The RTMPS port is set, but RTMPS also needs a certificate and a "
-                        + "private key (PEM files)");
-            }
-            try {
-                tls = SslContextBuilder.forServer(Path.of(rtmpsCertificate).toFile(),
-                        Path.of(rtmpsPrivateKey).toFile()).build();
-            } catch (Exception e) {
-                throw new InvalidSettingException("The RTMPS certificate and private key cannot be used (a PEM "
-                        + "certificate chain and a PEM PKCS#8 private key are needed): " + e.getMessage());
-            }
-        }
-    }
-
-    /**
-     * Binds the RTMP (and RTMPS) port when the first channel's route starts, so that a publisher never finds the port
-     * open before any channel can take it.
-     */
-    synchronized void startServer() {
-        if (server != null) {
-            return;
-        }
-        server = new RtmpServer(this::admit);
-        rtmp = new ServerBinding(server, "rtmp", rtmpPort, null, states, timer);
-        rtmp.start();
-        if (tls != null) {
-            rtmps = new ServerBinding(server, "rtmps", rtmpsPort, tls, states, timer);
-            rtmps.start();
+        ServiceHelper.startService(servers);
+        HealthCheckRegistry health = HealthCheckRegistry.get(getCamelContext());
+        if (health != null) {
+            health.register(new ListenersHealthCheck(servers.states()));
+            health.register(new StorageHealthCheck(this));
         }
     }
 
     @Override
     protected void doStop() throws Exception {
-        for (SrtListener listener : srtListeners.values()) {
-            listener.stop();
-        }
-        srtListeners.clear();
-        if (rtmps != null) {
-            rtmps.stop();
-        }
-        if (rtmp != null) {
-            rtmp.stop();
-        }
-        if (server != null) {
-            server.close();
-            server = null;
-        }
+        ServiceHelper.stopService(servers);
         if (folders != null) {
             folders.close();
         }
@@ -205,62 +155,12 @@ public class IngestComponent extends DefaultComponent {
         super.doStop();
     }
 
-    /** Why this component's ffmpeg cannot take SRT publishers, if it cannot. */
-    public Optional<String> srtUnsupported() {
-        return ffmpeg().bundled() ? Optional.of("needs an ffmpeg with a working SRT listener: the bundled static "
-                + "ffmpeg " + ffmpeg().version() + " crashes when an SRT publisher connects. Set "
-                + "streaming.ffmpeg.path (the component's ffmpegPath) to another ffmpeg (Debian's: apt-get install "
-                + "ffmpeg, then /usr/bin/ffmpeg)") : Optional.empty();
-    }
-
-    /** The channel's SRT listener, when it has an SRT port: started with its first consumer. */
-    void startSrt(ChannelIngest channel) {
-        if (channel.channel().srtPort().isPresent()) {
-            srtListeners.computeIfAbsent(channel.name(), name -> {
-                SrtListener listener = new SrtListener(channel, this);
-                listener.start();
-                return listener;
-            });
-        }
-    }
-
-    /** A publisher names a stream key: the channel whose key it is, compared in constant time with every key. */
-    Admission admit(String key, PublisherLink link) {
-        byte[] given = key.getBytes(StandardCharsets.UTF_8);
-        ChannelIngest match = null;
-        for (ChannelIngest channel : channels.values()) {
-            if (MessageDigest.isEqual(given, channel.channel().key().getBytes(StandardCharsets.UTF_8))) {
-                match = channel;
-            }
-        }
-        return match == null ? Admission.refused(null, "no channel has this stream key")
-                : match.admit(link, "RTMP");
-    }
-
-    /** What every server and listener of this component is doing, for the health check. */
-    public ListenerStates states() {
-        return states;
-    }
-
-    /**
-     * Why streams cannot be stored now, for the health check: the media folder's disk, and each channel whose
-     * segments waiting for the origin fill its backlog. Empty when they can.
-     */
-    public List<String> storageProblems() {
-        List<String> problems = new ArrayList<>();
-        if (disk != null) {
-            disk.problem().ifPresent(problems::add);
-        }
-        channels.values().forEach(channel -> channel.backlogProblem().ifPresent(problems::add));
-        return problems;
-    }
-
     /** Connections open on the RTMP server(s) now. */
     public int rtmpConnections() {
-        return server == null ? 0 : server.connections();
+        return servers.rtmpConnections();
     }
 
-    /** The ffmpeg this component runs, found the first time it is needed. */
+    /** The ffmpeg this component runs, found (and checked) the first time it is needed. */
     public Ffmpeg ffmpeg() {
         Ffmpeg found = ffmpeg;
         if (found == null) {
@@ -272,6 +172,14 @@ public class IngestComponent extends DefaultComponent {
             }
         }
         return found;
+    }
+
+    ChannelRegistry channels() {
+        return channels;
+    }
+
+    IngestServers servers() {
+        return servers;
     }
 
     Path channelFolder(String channel) {
@@ -293,6 +201,8 @@ public class IngestComponent extends DefaultComponent {
     ScheduledExecutorService timer() {
         return timer;
     }
+
+    // the options, bound by Camel (the generated configurer)
 
     public int getRtmpPort() {
         return rtmpPort;
@@ -358,6 +268,14 @@ public class IngestComponent extends DefaultComponent {
         this.hlsListSize = hlsListSize;
     }
 
+    public double getReconnectGrace() {
+        return reconnectGrace;
+    }
+
+    public void setReconnectGrace(double reconnectGrace) {
+        this.reconnectGrace = reconnectGrace;
+    }
+
     public long getMinFreeMb() {
         return minFreeMb;
     }
@@ -372,13 +290,5 @@ public class IngestComponent extends DefaultComponent {
 
     public void setMaxBacklog(int maxBacklog) {
         this.maxBacklog = maxBacklog;
-    }
-
-    public double getReconnectGrace() {
-        return reconnectGrace;
-    }
-
-    public void setReconnectGrace(double reconnectGrace) {
-        this.reconnectGrace = reconnectGrace;
     }
 }

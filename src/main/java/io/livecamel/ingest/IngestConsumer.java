@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands a channel's events to its route, one at a time and in order, on a thread of its own (the channel's lane):
+ * Hands a channel's events to its route, one at a time and in order, on a thread of its own (the channel's event thread):
  * each is a message whose headers say what happened ({@code StreamingEvent}: {@code SessionStarted}, {@code
  * SegmentFinished}, {@code PlaylistChanged}, {@code PublisherLeft}, {@code PublisherReconnected}, {@code
  * SessionEnded}). The sessions do not depend on it: when its route is stopped or replaced (a YAML file edited), the
@@ -27,7 +27,7 @@ public class IngestConsumer extends DefaultConsumer {
     private static final long POLL_MILLIS = 100;
 
     private final ChannelIngest channel;
-    private ExecutorService lane;
+    private ExecutorService eventThread;
     private volatile boolean running;
     private CountDownLatch stopped;
 
@@ -44,13 +44,13 @@ public class IngestConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        getEndpoint().getComponent().startServer();
-        getEndpoint().getComponent().startSrt(channel);
+        getEndpoint().getComponent().servers().listen();
+        getEndpoint().getComponent().servers().listenSrt(channel);
         running = true;
         stopped = new CountDownLatch(1);
-        lane = getEndpoint().getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this,
+        eventThread = getEndpoint().getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this,
                 "hls-ingest-" + channel.name());
-        lane.execute(this::takeEvents);
+        eventThread.execute(this::takeEvents);
         channel.routeStarted();
     }
 
@@ -65,17 +65,17 @@ public class IngestConsumer extends DefaultConsumer {
             LOG.warn("Channel {}: its route did not finish an event within {} s", channel.name(),
                     STOP_TIMEOUT.toSeconds());
         }
-        getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(lane);
+        getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(eventThread);
         super.doStop();
     }
 
     /** The session's last events go through the route before it stops. */
     private void awaitDrained() throws InterruptedException {
         long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
-        while (channel.waitingEvents() > 0) {
+        while (channel.events().waiting() > 0) {
             if (System.nanoTime() > deadline) {
                 LOG.warn("Channel {}: {} events were still waiting for its route when the application stopped",
-                        channel.name(), channel.waitingEvents());
+                        channel.name(), channel.events().waiting());
                 return;
             }
             Thread.sleep(POLL_MILLIS);
@@ -85,7 +85,7 @@ public class IngestConsumer extends DefaultConsumer {
     private void takeEvents() {
         try {
             while (running) {
-                Map<String, Object> event = channel.nextEvent(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                Map<String, Object> event = channel.events().next(POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (event != null) {
                     deliver(event);
                 }

@@ -11,7 +11,7 @@ public final class ListenersHealthCheck extends AbstractHealthCheck {
 
     private final ListenerStates states;
 
-    public ListenersHealthCheck(ListenerStates states) {
+    ListenersHealthCheck(ListenerStates states) {
         super("streaming", "listeners");
         this.states = states;
     }

@@ -3,6 +3,8 @@ package io.livecamel.ingest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.livecamel.media.Flv;
 import io.livecamel.media.FlvTag;
@@ -179,7 +181,7 @@ final class PublisherFeed implements MediaSink {
         heldBytes = 0;
     }
 
-    synchronized String endReason() {
+    private synchronized String endReason() {
         return endReason;
     }
 
@@ -193,6 +195,34 @@ final class PublisherFeed implements MediaSink {
 
     int connection() {
         return connection;
+    }
+
+    /** Adds what the session's events tell of this publisher: its address and its tracks. */
+    void describe(Map<String, Object> event) {
+        event.put(StreamingHeaders.REMOTE_ADDRESS, link.address());
+        event.put(StreamingHeaders.VIDEO_CODEC, tracks.videoCodec());
+        event.put(StreamingHeaders.AUDIO_CODEC, tracks.audioCodec());
+        event.put(StreamingHeaders.RESOLUTION, tracks.resolution());
+    }
+
+    /**
+     * Its ffmpeg has ended with {@code exitCode}: why the connection is over, in words. When ffmpeg ended under a
+     * publisher still sending, the publisher is cut and the log says why with ffmpeg's last lines ({@code
+     * diskProblem} may explain it).
+     */
+    String ended(int exitCode, Supplier<Optional<String>> diskProblem) {
+        String reason = endReason();
+        if (reason == null) { // ffmpeg ended under a publisher still sending
+            reason = exitCode == 137 ? "ffmpeg was killed" : "ffmpeg exited with code " + exitCode
+                    + diskProblem.get().map(problem -> " (" + problem + ")").orElse("");
+            LOG.warn("Channel {}: {} while the publisher was live; its last lines:\n  {}", channel.name(), reason,
+                    String.join("\n  ", ffmpegTail()));
+            cut("The server stopped writing the stream.");
+        } else if (exitCode != 0 && exitCode != 255 && exitCode != 137) { // 137: stopped by us, already said why
+            LOG.warn("Channel {}: ffmpeg exited with code {}; its last lines:\n  {}", channel.name(), exitCode,
+                    String.join("\n  ", ffmpegTail()));
+        }
+        return reason;
     }
 
     /** The writer's last lines of ffmpeg output (empty before it started). */

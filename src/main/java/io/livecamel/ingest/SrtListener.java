@@ -72,7 +72,7 @@ final class SrtListener {
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("Channel {}: the SRT listener did not stop cleanly: {}", channel.name(), e.toString());
         }
-        component.states().remove(name);
+        component.servers().states().remove(name);
     }
 
     List<String> command() {
@@ -106,7 +106,7 @@ final class SrtListener {
             backoff = ServerBinding.nextBackoff(backoff);
             LOG.warn("Channel {}: the SRT listener on port {} failed; trying again in {} ms", channel.name(), port,
                     backoff);
-            component.states().set(name, ListenerStates.FAILING, "cannot listen on SRT port " + port
+            component.servers().states().set(name, ListenerStates.FAILING, "cannot listen on SRT port " + port
                     + "; next try in " + backoff + " ms");
             synchronized (lock) {
                 try {
@@ -131,7 +131,7 @@ final class SrtListener {
             listener = new ProcessBuilder(command()).start();
             process = listener;
         }
-        component.states().set(name, ListenerStates.LISTENING, "SRT port " + port);
+        component.servers().states().set(name, ListenerStates.LISTENING, "SRT port " + port);
         OutputTail tail = new OutputTail("Channel " + channel.name() + " SRT ffmpeg", channel.channel()::redact);
         Future<?> log = component.threads().submit(() -> tail.read(listener.getErrorStream()));
         SrtLink link = new SrtLink(listener);

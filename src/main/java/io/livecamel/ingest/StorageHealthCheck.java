@@ -1,5 +1,6 @@
 package io.livecamel.ingest;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -14,14 +15,18 @@ public final class StorageHealthCheck extends AbstractHealthCheck {
 
     private final IngestComponent ingest;
 
-    public StorageHealthCheck(IngestComponent ingest) {
+    StorageHealthCheck(IngestComponent ingest) {
         super("streaming", "storage");
         this.ingest = ingest;
     }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        List<String> problems = ingest.storageProblems();
+        List<String> problems = new ArrayList<>();
+        if (ingest.disk() != null) {
+            ingest.disk().problem().ifPresent(problems::add);
+        }
+        ingest.channels().all().forEach(channel -> channel.backlogProblem().ifPresent(problems::add));
         if (problems.isEmpty()) {
             builder.message("streams can be stored").up();
         } else {

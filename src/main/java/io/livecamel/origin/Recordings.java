@@ -1,18 +1,26 @@
 package io.livecamel.origin;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import io.livecamel.hls.Playlist;
 import io.livecamel.hls.Session;
+import io.livecamel.ingest.StreamingHeaders;
 import io.livecamel.settings.StreamingSettings;
+import org.apache.camel.Header;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 
 /**
- * A channel's recordings, as the origin holds them (so they are there across restarts, and gone once a lifecycle
+ * The {@code recordings} bean: the recording of a session that has ended (a video on demand, made by the
+ * record-session route), and a channel's recordings as the origin holds them (so they are there across restarts, and gone once a lifecycle
  * rule has expired them): one folder per session under the channel's prefix, {@code <session>/index.m3u8}. The
  * newest {@value #MOST} first; the listing reads at most {@value #MOST_PAGES} pages of 1,000 sessions and takes 5 s
  * at the most.
@@ -27,16 +35,63 @@ public final class Recordings {
     public record Recording(String session, String startedAt, String url) {
     }
 
+    private final OriginRecords records;
     private final S3Client s3;
     private final StreamingSettings settings;
 
-    public Recordings(S3Client s3, StreamingSettings settings) {
+    Recordings(OriginRecords records, S3Client s3, StreamingSettings settings) {
+        this.records = records;
         this.s3 = s3;
         this.settings = settings;
     }
 
+    /**
+     * The whole session as a video on demand, once it has ended: every segment ffmpeg listed in it (written down on
+     * the ingest side as it listed them, also those that left the live window while the origin was down) up to the
+     * last one its final playlist lists at the origin; {@code null} when recording is off or it published none. It
+     * lives one folder below the segments.
+     */
+    public Playlist playlist(@Header(StreamingHeaders.CHANNEL) String channel,
+            @Header(StreamingHeaders.SESSION) String session) {
+        OriginRecords.ChannelRecord channelRecord = records.existing(channel);
+        OriginRecords.SessionRecord record = channelRecord == null ? null : channelRecord.sessions.get(session);
+        if (!settings.recording() || record == null || record.published == null) {
+            return null;
+        }
+        List<Playlist.Segment> published = record.published.segments();
+        long last = Session.sequenceOf(published.get(published.size() - 1).uri());
+        List<Playlist.Segment> segments = recordedSegments(channel, session).stream()
+                .filter(segment -> Session.sequenceOf(segment.uri()) <= last).toList();
+        return segments.isEmpty() ? null : Playlist.recording(segments, "../");
+    }
+
+    private List<Playlist.Segment> recordedSegments(String channel, String session) {
+        try {
+            return Playlist.parse("#EXTM3U\n" + Files.readString(
+                    records.folder(channel).resolve(Session.recordingFile(session)))).segments();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The object key of a session's recording, e.g. {@code videos/main/20261123-200512123-k3f9/index.m3u8}. */
+    public String key(@Header(StreamingHeaders.CHANNEL) String channel,
+            @Header(StreamingHeaders.SESSION) String session) {
+        return settings.recordingKey(channel, session);
+    }
+
+    /** The session's recording is at the origin: its URL, as the session event and the API give it. */
+    public String published(@Header(StreamingHeaders.CHANNEL) String channel,
+            @Header(StreamingHeaders.SESSION) String session) {
+        String url = settings.publicUrl(settings.recordingKey(channel, session));
+        records.channel(channel).lastRecording = url;
+        return url;
+    }
+
     /** The channel's recordings, newest first, or null for a channel that is not configured (404). */
-    public List<Recording> of(String channel) {
+    public List<Recording> of(@Header("channel") String channel) {
         if (settings.channel(channel).isEmpty()) {
             return null;
         }

@@ -8,7 +8,9 @@ import java.util.Set;
 
 import io.livecamel.hls.Playlist;
 import io.livecamel.hls.Session;
+import io.livecamel.ingest.StreamingHeaders;
 import io.livecamel.settings.StreamingSettings;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -35,7 +37,8 @@ public final class SessionRecovery {
     }
 
     /** Called on the channel's lane; an origin that does not answer fails it (the route retries it). */
-    public void adopt(String channel, String session, int connections) throws IOException {
+    public void adopt(@Header(StreamingHeaders.CHANNEL) String channel, @Header(StreamingHeaders.SESSION) String session,
+            @Header(StreamingHeaders.CONNECTION) int connections) throws IOException {
         Set<String> onOrigin = new HashSet<>();
         List<String> finished = origin.finishedSegments(channel, session);
         for (String name : finished) {
@@ -44,7 +47,7 @@ public final class SessionRecovery {
             }
         }
         Playlist published = publishedPlaylist(channel, session);
-        origin.recovered(channel, session, connections, onOrigin, published);
+        origin.sessions().recovered(channel, session, connections, onOrigin, published);
         LOG.info("Channel {}: session {}, left unfinished by an earlier run, is taken up: {} finished segments on "
                 + "disk, {} of them already at the origin{}", channel, session, finished.size(), onOrigin.size(),
                 published == null ? "" : ", which lists up to " + last(published));

@@ -1,6 +1,9 @@
 package io.livecamel.routes;
 
+import java.util.concurrent.ExecutorService;
+
 import io.livecamel.settings.StreamingSettings;
+import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -27,10 +30,11 @@ final class OriginCheck {
         this.settings = settings;
     }
 
-    void startInBackground() {
-        Thread thread = new Thread(this::check, "origin-check");
-        thread.setDaemon(true);
-        thread.start();
+    /** Runs the check once on a thread of Camel's, which ends with it. */
+    void startInBackground(CamelContext context) {
+        ExecutorService thread = context.getExecutorServiceManager().newSingleThreadExecutor(this, "origin-check");
+        thread.execute(this::check);
+        thread.shutdown();
     }
 
     private void check() {

@@ -1,35 +1,37 @@
 package io.livecamel.routes;
 
-import java.lang.reflect.Method;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
 import io.livecamel.cdn.CdnInvalidation;
+import io.livecamel.ingest.Channel;
 import io.livecamel.ingest.IngestComponent;
+import io.livecamel.ingest.StreamingHeaders;
 import io.livecamel.origin.EmbeddedOrigin;
 import io.livecamel.origin.Origin;
-import io.livecamel.origin.Recordings;
+import io.livecamel.origin.OriginMetrics;
 import io.livecamel.origin.S3Clients;
 import io.livecamel.origin.SessionRecovery;
-import io.livecamel.ingest.Channel;
+import io.livecamel.settings.IngestSettings;
 import io.livecamel.settings.InvalidSettingException;
 import io.livecamel.settings.StreamingSettings;
-import org.apache.camel.CamelConfiguration;
-import io.livecamel.ingest.StreamingHeaders;
-import io.livecamel.origin.OriginMetrics;
 import io.livecamel.web.ChannelsApi;
-import io.livecamel.ingest.ListenersHealthCheck;
 import io.livecamel.web.MediaFiles;
 import io.livecamel.web.OriginHealthCheck;
-import io.livecamel.ingest.StorageHealthCheck;
 import io.livecamel.web.ViewerPages;
+import io.livecamel.workarounds.EventGate;
+import io.livecamel.workarounds.LastExchangeGauge;
+import io.livecamel.workarounds.LiveRouteFiles;
+import io.livecamel.workarounds.RouteFilesHealthCheck;
+import io.livecamel.workarounds.StreamKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ExtendedCamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
@@ -40,9 +42,10 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Reads and checks the settings, then binds what the YAML routes use: the {@code hls-ingest} component, the
- * {@code origin} bean, the {@code s3Client} and the {@code cdn} invalidation; in embedded mode it starts the
- * S3-compatible server first.
+ * Reads and checks the settings, then binds what the YAML routes use: the {@code hls-ingest} component (its options
+ * from the {@code streaming.*} settings, {@link IngestSettings}), the origin's beans ({@code segments},
+ * {@code playlists}, {@code sessions}, {@code recordings}), the {@code s3Client} and the {@code cdn} invalidation; in
+ * embedded mode it starts the S3-compatible server first.
  */
 public class StreamingConfiguration implements CamelConfiguration {
 
@@ -50,21 +53,21 @@ public class StreamingConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        maskKeys(context);
-        StreamingSettings settings = StreamingSettings.read(context.getPropertiesComponent()::resolveProperty,
-                propertyNames(context.getPropertiesComponent()));
-        routeDefaults(context, settings);
-        IngestComponent ingest = ingestComponent(settings);
+        StreamKeys.maskIn(context);
+        PropertiesComponent properties = context.getPropertiesComponent();
+        StreamingSettings settings = StreamingSettings.read(properties::resolveProperty,
+                propertyNames(properties));
+        IngestComponent ingest = IngestSettings.component(context, properties::resolveProperty, settings);
+        routeDefaults(context, settings, ingest);
         for (Channel channel : settings.channels()) {
             if (channel.srtPort().isPresent()) {
                 String name = channel.name();
-                ingest.srtUnsupported().ifPresent(reason -> {
+                ingest.ffmpeg().srtUnsupported().ifPresent(reason -> {
                     throw new InvalidSettingException("streaming.channels." + name + ".srt-port " + reason);
                 });
             }
             if (channel.generatedKey()) { // the routes read every key as a property; a made-up one is added
-                context.getPropertiesComponent().addOverrideProperty(ChannelRoutes.keyProperty(channel),
-                        channel.key());
+                properties.addOverrideProperty(ChannelRoutes.keyProperty(channel), channel.key());
             }
         }
         LOG.info("Using ffmpeg {} ({})", ingest.ffmpeg().version(), ingest.ffmpeg().executable());
@@ -85,38 +88,37 @@ public class StreamingConfiguration implements CamelConfiguration {
 
         OriginMetrics metrics = new OriginMetrics(meterRegistry(context));
         context.getManagementStrategy().addEventNotifier(new LastExchangeGauge());
-        Origin origin = new Origin(settings, metrics);
+        Path mediaDir = Path.of(ingest.getMediaDir());
+        Origin origin = new Origin(settings, mediaDir, metrics, s3);
 
         context.getRegistry().bind("streamingSettings", settings);
         context.getRegistry().bind("s3Client", s3);
         context.getRegistry().bind("origin", origin);
+        origin.beans().forEach(context.getRegistry()::bind);
         context.getRegistry().bind("sessionRecovery", new SessionRecovery(origin, s3, settings));
         context.getRegistry().bind("originMetrics", metrics);
         context.getRegistry().bind("uploadFailure", (Processor) exchange -> metrics.uploadFailed(
                 exchange.getMessage().getHeader(StreamingHeaders.CHANNEL, String.class)));
         context.getRegistry().bind("viewerPages", new ViewerPages(settings));
         context.getRegistry().bind("channelsApi", new ChannelsApi(settings, origin));
-        context.getRegistry().bind("recordings", new Recordings(s3, settings));
-        context.getRegistry().bind("mediaFiles", new MediaFiles(settings));
-        // the health-check registry picks up checks bound in the registry
-        context.getRegistry().bind("listenersHealthCheck", new ListenersHealthCheck(ingest.states()));
-        context.getRegistry().bind("storageHealthCheck", new StorageHealthCheck(ingest));
+        context.getRegistry().bind("mediaFiles", new MediaFiles(settings, mediaDir));
+        // the health-check registry picks up checks bound in the registry (the component registers its own)
         context.getRegistry().bind("originHealthCheck", new OriginHealthCheck(s3, settings, origin));
         context.getRegistry().bind("cdn", cdn);
         context.getRegistry().bind("sessionEvent", new SessionEvent());
         context.addComponent(IngestComponent.SCHEME, ingest);
         ChannelRoutes channelRoutes = new ChannelRoutes(settings);
         context.addStartupListener(channelRoutes);
-        OriginLanes lanes = new OriginLanes();
-        context.addRoutePolicyFactory(lanes);
+        EventGate gate = new EventGate();
+        context.addRoutePolicyFactory(gate);
         RouteWatcherReloadStrategy reload = context.hasService(RouteWatcherReloadStrategy.class);
         if (reload != null) { // camel.main.routes-reload-enabled
-            LiveRouteFiles files = new LiveRouteFiles(context, lanes, channelRoutes);
+            LiveRouteFiles files = new LiveRouteFiles(context, gate, channelRoutes::recreate);
             files.remember(Path.of(reload.getFolder()), reload.getPattern());
             reload.setResourceReload(files);
             context.getRegistry().bind("routeFilesHealthCheck", new RouteFilesHealthCheck(files));
         }
-        new OriginCheck(s3, settings).startInBackground();
+        new OriginCheck(s3, settings).startInBackground(context);
     }
 
     /**
@@ -134,34 +136,15 @@ public class StreamingConfiguration implements CamelConfiguration {
     }
 
     /**
-     * A channel's key is a property ({@code streaming.channels.<name>.key}): Camel masks it wherever it shows
-     * properties (Camel Main's placeholders summary printed one). Camel 4.10 (Karaf) has no such setting, and no
-     * summary: called by name, so the bundle runs there too.
+     * The settings the YAML routes read as placeholders, with their values for an application that does not set
+     * them (its own values win): each default is where the setting is (the settings, the component).
      */
-    static void maskKeys(CamelContext context) {
-        Object extension = context.getCamelContextExtension();
-        try {
-            // the public interface's methods: the implementation class is not public
-            Method get = ExtendedCamelContext.class.getMethod("getAdditionalSensitiveKeywords");
-            Method set = ExtendedCamelContext.class.getMethod("setAdditionalSensitiveKeywords", String.class);
-            String sensitive = (String) get.invoke(extension);
-            set.invoke(extension, sensitive == null || sensitive.isBlank() ? "key" : sensitive + ",key");
-        } catch (NoSuchMethodException e) {
-            LOG.debug("This Camel has no additional sensitive keywords");
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot mark stream keys as sensitive", e);
-        }
-    }
-
-    /**
-     * The settings the YAML routes read as placeholders, with their defaults for an application that does not set
-     * them (its own values win).
-     */
-    public static void routeDefaults(CamelContext context, StreamingSettings settings) {
+    public static void routeDefaults(CamelContext context, StreamingSettings settings, IngestComponent ingest) {
         PropertiesComponent properties = context.getPropertiesComponent();
         Map<String, String> defaults = Map.of(
                 "streaming.s3.bucket", settings.s3Bucket(),
-                "streaming.reconnect-grace", StreamingSettings.seconds(settings.reconnectGrace()),
+                "streaming.reconnect-grace", BigDecimal.valueOf(ingest.getReconnectGrace()).stripTrailingZeros()
+                        .toPlainString(),
                 "streaming.recording", Boolean.toString(settings.recording()),
                 "streaming.cloudfront.invalidation-interval",
                 Integer.toString(settings.cloudFrontInvalidationInterval()));
@@ -170,23 +153,6 @@ public class StreamingConfiguration implements CamelConfiguration {
                 properties.addInitialProperty(name, value);
             }
         });
-    }
-
-    /** The {@code hls-ingest} component with the application's settings. */
-    static IngestComponent ingestComponent(StreamingSettings settings) {
-        IngestComponent ingest = new IngestComponent();
-        ingest.setRtmpPort(settings.rtmpPort());
-        settings.rtmpsPort().ifPresent(ingest::setRtmpsPort);
-        settings.rtmpsCertificate().ifPresent(file -> ingest.setRtmpsCertificate(file.toString()));
-        settings.rtmpsPrivateKey().ifPresent(file -> ingest.setRtmpsPrivateKey(file.toString()));
-        settings.ffmpegPath().ifPresent(ingest::setFfmpegPath);
-        ingest.setMediaDir(settings.mediaDir().toString());
-        ingest.setHlsTime(settings.hlsTime());
-        ingest.setHlsListSize(settings.hlsListSize());
-        ingest.setReconnectGrace(settings.reconnectGrace().toMillis() / 1000.0);
-        ingest.setMinFreeMb(settings.minFreeMb());
-        ingest.setMaxBacklog(settings.maxBacklog());
-        return ingest;
     }
 
     /**

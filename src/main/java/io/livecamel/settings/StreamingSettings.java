@@ -40,9 +40,6 @@ public final class StreamingSettings {
     private static final int MIN_KEY_LENGTH = 16;
     private static final char[] KEY_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
-    private final Path mediaDir;
-    private final double hlsTime;
-    private final int hlsListSize;
     private final boolean s3Embedded;
     private final int s3EmbeddedPort;
     private final Path s3EmbeddedDir;
@@ -50,34 +47,16 @@ public final class StreamingSettings {
     private final String s3Bucket;
     private final String s3Region;
     private final String s3Prefix;
-    private final Optional<String> ffmpegPath;
     private final Optional<String> cloudFrontDistributionId;
     private final Optional<URI> cloudFrontEndpoint;
     private final int cloudFrontInvalidationInterval;
     private final List<Channel> channels;
-    private final Duration reconnectGrace;
-    private final int minFreeMb;
-    private final int maxBacklog;
     private final OptionalInt httpPort;
     private final URI publicBaseUrl;
     private final boolean recording;
-    private final int rtmpPort;
-    private final OptionalInt rtmpsPort;
-    private final Optional<Path> rtmpsCertificate;
-    private final Optional<Path> rtmpsPrivateKey;
 
     private StreamingSettings(Function<String, Optional<String>> properties, Collection<String> propertyNames) {
-        Values values = new Values(properties);
-        mediaDir = Path.of(values.text("streaming.media-dir", IngestDefaults.MEDIA_DIR));
-        hlsTime = values.decimal("streaming.hls.time", Double.parseDouble(IngestDefaults.HLS_TIME), 0.1, 30);
-        hlsListSize = values.integer("streaming.hls.list-size", Integer.parseInt(IngestDefaults.HLS_LIST_SIZE), 1,
-                100_000);
-        reconnectGrace = Duration.ofMillis(Math.round(
-                values.decimal("streaming.reconnect-grace", Double.parseDouble(IngestDefaults.RECONNECT_GRACE), 0, 3600) * 1000));
-        minFreeMb = values.integer("streaming.disk.min-free-mb", Integer.parseInt(IngestDefaults.MIN_FREE_MB), 0,
-                1_000_000);
-        maxBacklog = values.integer("streaming.upload.max-backlog", Integer.parseInt(IngestDefaults.MAX_BACKLOG), 1,
-                1_000_000);
+        PropertyValues values = new PropertyValues(properties);
         s3Embedded = values.bool("streaming.s3.embedded", true);
         s3EmbeddedPort = values.port("streaming.s3.embedded-port", 9000);
         s3EmbeddedDir = Path.of(values.text("streaming.s3.embedded-dir", "./data"));
@@ -87,7 +66,6 @@ public final class StreamingSettings {
         s3Region = values.matching("streaming.s3.region", "us-east-1", REGION, "not an AWS region name");
         s3Prefix = trimSlashes(values.matchingOrEmpty("streaming.s3.prefix", "videos", PREFIX,
                 "use letters, digits, '.', '_', '-' and '/' only"));
-        ffmpegPath = values.optional("streaming.ffmpeg.path");
         recording = values.bool("streaming.recording", true);
         cloudFrontDistributionId = values.optional("streaming.cloudfront.distribution-id");
         cloudFrontInvalidationInterval = values.integer("streaming.cloudfront.invalidation-interval", 60, 1, 86_400);
@@ -100,28 +78,19 @@ public final class StreamingSettings {
         // the HTTP side is the standalone application's (camel.server.port in its application.properties)
         httpPort = values.optional("streaming.http.port").isPresent()
                 ? OptionalInt.of(values.port("streaming.http.port", 0)) : OptionalInt.empty();
-        rtmpPort = values.port("streaming.rtmp.port", Integer.parseInt(IngestDefaults.RTMP_PORT));
-        rtmpsPort = values.optional("streaming.rtmps.port").isPresent()
-                ? OptionalInt.of(values.port("streaming.rtmps.port", 0)) : OptionalInt.empty();
-        rtmpsCertificate = values.optional("streaming.rtmps.certificate").map(Path::of);
-        rtmpsPrivateKey = values.optional("streaming.rtmps.private-key").map(Path::of);
-        if (rtmpsPort.isPresent() && (rtmpsCertificate.isEmpty() || rtmpsPrivateKey.isEmpty())) {
-            throw new InvalidSettingException("streaming.rtmps.port is set, but RTMPS also needs "
-                    + "streaming.rtmps.certificate and streaming.rtmps.private-key (PEM files)");
-        }
         publicBaseUrl = values.optional("streaming.public-base-url")
                 .map(v -> values.httpUri("streaming.public-base-url", v.replaceAll("/+$", "")))
                 .orElseGet(this::defaultPublicBaseUrl);
         for (String name : propertyNames) {
             if (REMOVED_CHANNEL_PORT.matcher(name).matches()) {
                 throw new InvalidSettingException(name + " is no longer used: every channel publishes on "
-                        + "streaming.rtmp.port (" + rtmpPort + "), and its stream key picks the channel. Remove it; "
+                        + "streaming.rtmp.port, and its stream key picks the channel. Remove it; "
                         + "in OBS, the server is rtmp://host/live for every channel");
             }
         }
         channels = readChannels(values, channelNames(propertyNames));
         checkKeys();
-        checkPorts();
+        checkPorts(Map.of());
     }
 
     /**
@@ -159,7 +128,7 @@ public final class StreamingSettings {
         return channels;
     }
 
-    private List<Channel> readChannels(Values values, SortedSet<String> declared) {
+    private List<Channel> readChannels(PropertyValues values, SortedSet<String> declared) {
         // the demo on the embedded origin always has main; with a real origin, the channels are those declared (an
         // application that embeds this may create its channels' routes itself)
         SortedSet<String> all = new TreeSet<>(declared);
@@ -179,7 +148,7 @@ public final class StreamingSettings {
         return List.copyOf(list);
     }
 
-    private Channel channel(Values values, String name) {
+    private Channel channel(PropertyValues values, String name) {
         String prefix = "streaming.channels." + name + ".";
         OptionalInt srtPort = values.optional(prefix + "srt-port").isPresent()
                 ? OptionalInt.of(values.port(prefix + "srt-port", 0)) : OptionalInt.empty();
@@ -230,17 +199,17 @@ public final class StreamingSettings {
         }
     }
 
-    /** No two servers on one port: the second could not bind. */
-    private void checkPorts() {
+    /**
+     * No two servers on one port: the second could not bind. {@code ingestPorts} are the TCP ports of the ingest
+     * ({@link IngestSettings}), by port: what uses each.
+     */
+    public void checkPorts(Map<Integer, String> ingestPorts) {
         Map<Integer, String> tcp = new HashMap<>();
+        ingestPorts.forEach((port, user) -> claim(tcp, port, user));
         Map<Integer, String> udp = new HashMap<>();
         httpPort.ifPresent(port -> claim(tcp, port, "the HTTP server (streaming.http.port)"));
         if (s3Embedded) {
             claim(tcp, s3EmbeddedPort, "the embedded S3 server (streaming.s3.embedded-port)");
-        }
-        claim(tcp, rtmpPort, "the RTMP server (streaming.rtmp.port)");
-        if (rtmpsPort.isPresent()) {
-            claim(tcp, rtmpsPort.getAsInt(), "the RTMPS server (streaming.rtmps.port)");
         }
         for (Channel channel : channels) {
             String user = "channel " + channel.name();
@@ -274,17 +243,7 @@ public final class StreamingSettings {
         return prefix.replaceAll("^/+", "").replaceAll("/+$", "");
     }
 
-    public Path mediaDir() {
-        return mediaDir;
-    }
 
-    public double hlsTime() {
-        return hlsTime;
-    }
-
-    public int hlsListSize() {
-        return hlsListSize;
-    }
 
     public boolean s3Embedded() {
         return s3Embedded;
@@ -315,10 +274,6 @@ public final class StreamingSettings {
         return s3Prefix;
     }
 
-    public Optional<String> ffmpegPath() {
-        return ffmpegPath;
-    }
-
     public Optional<String> cloudFrontDistributionId() {
         return cloudFrontDistributionId;
     }
@@ -343,25 +298,7 @@ public final class StreamingSettings {
         return httpPort;
     }
 
-    /** The RTMP port of every channel. */
-    public int rtmpPort() {
-        return rtmpPort;
-    }
 
-    /** The RTMPS (RTMP in TLS) port, when RTMPS is on. */
-    public OptionalInt rtmpsPort() {
-        return rtmpsPort;
-    }
-
-    /** The RTMPS certificate chain (PEM), with {@link #rtmpsPort()}. */
-    public Optional<Path> rtmpsCertificate() {
-        return rtmpsCertificate;
-    }
-
-    /** The RTMPS private key (PEM, PKCS#8), with {@link #rtmpsPort()}. */
-    public Optional<Path> rtmpsPrivateKey() {
-        return rtmpsPrivateKey;
-    }
 
     /** The URL under which viewers find the objects: {@code <base>/<prefix>/<channel>/index.m3u8}. */
     public URI publicBaseUrl() {
@@ -373,25 +310,7 @@ public final class StreamingSettings {
         return publicUrl(playlistKey(channel));
     }
 
-    /** A duration in seconds the way a person writes it: {@code 15}, {@code 0.5}. */
-    public static String seconds(Duration duration) {
-        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
-    }
 
-    /** How long a session waits for its publisher to come back before it ends. */
-    /** Megabytes kept free on the media folder's disk. */
-    public int minFreeMb() {
-        return minFreeMb;
-    }
-
-    /** Segments a channel may keep on local disk for the origin besides its live window. */
-    public int maxBacklog() {
-        return maxBacklog;
-    }
-
-    public Duration reconnectGrace() {
-        return reconnectGrace;
-    }
 
     public List<Channel> channels() {
         return channels;
@@ -426,100 +345,4 @@ public final class StreamingSettings {
         return (s3Prefix.isEmpty() ? "" : s3Prefix + "/") + channel + "/" + fileName;
     }
 
-    /** Typed reads of raw property values, each failing with the property's name and value. */
-    private static final class Values {
-        private final Function<String, Optional<String>> properties;
-
-        Values(Function<String, Optional<String>> properties) {
-            this.properties = properties;
-        }
-
-        Optional<String> optional(String name) {
-            return properties.apply(name).map(String::trim).filter(v -> !v.isEmpty());
-        }
-
-        String text(String name, String fallback) {
-            Optional<String> raw = properties.apply(name);
-            if (raw.isPresent() && raw.get().isBlank()) {
-                throw new InvalidSettingException(name, raw.get(), "must not be empty");
-            }
-            return raw.map(String::trim).orElse(fallback);
-        }
-
-        String matching(String name, String fallback, Pattern pattern, String rule) {
-            String value = text(name, fallback);
-            if (!pattern.matcher(value).matches()) {
-                throw new InvalidSettingException(name, value, rule);
-            }
-            return value;
-        }
-
-        /** Like {@link #matching}, but an empty value is a value (an empty prefix: objects at the bucket root). */
-        String matchingOrEmpty(String name, String fallback, Pattern pattern, String rule) {
-            String value = properties.apply(name).map(String::trim).orElse(fallback);
-            if (!pattern.matcher(value).matches()) {
-                throw new InvalidSettingException(name, value, rule);
-            }
-            return value;
-        }
-
-        int integer(String name, int fallback, int min, int max) {
-            String value = text(name, Integer.toString(fallback));
-            try {
-                int parsed = Integer.parseInt(value);
-                if (parsed < min || parsed > max) {
-                    throw new InvalidSettingException(name, value, "must be between " + min + " and " + max);
-                }
-                return parsed;
-            } catch (NumberFormatException e) {
-                throw new InvalidSettingException(name, value, "not a whole number");
-            }
-        }
-
-        int port(String name, int fallback) {
-            String value = text(name, Integer.toString(fallback));
-            try {
-                int parsed = Integer.parseInt(value);
-                if (parsed < 1 || parsed > 65535) {
-                    throw new InvalidSettingException(name, value, "a port is a number from 1 to 65535");
-                }
-                return parsed;
-            } catch (NumberFormatException e) {
-                throw new InvalidSettingException(name, value, "a port is a number from 1 to 65535");
-            }
-        }
-
-        double decimal(String name, double fallback, double min, double max) {
-            String value = text(name, Double.toString(fallback));
-            try {
-                double parsed = Double.parseDouble(value);
-                if (!(parsed >= min && parsed <= max)) {
-                    throw new InvalidSettingException(name, value, "must be between " + min + " and " + max);
-                }
-                return parsed;
-            } catch (NumberFormatException e) {
-                throw new InvalidSettingException(name, value, "not a number");
-            }
-        }
-
-        boolean bool(String name, boolean fallback) {
-            String value = text(name, Boolean.toString(fallback));
-            if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-                return Boolean.parseBoolean(value);
-            }
-            throw new InvalidSettingException(name, value, "must be true or false");
-        }
-
-        URI httpUri(String name, String value) {
-            try {
-                URI uri = new URI(value);
-                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                    throw new InvalidSettingException(name, value, "must be an http:// or https:// URL");
-                }
-                return uri;
-            } catch (java.net.URISyntaxException e) {
-                throw new InvalidSettingException(name, value, "not a URL");
-            }
-        }
-    }
 }

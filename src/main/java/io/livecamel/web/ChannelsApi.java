@@ -19,6 +19,6 @@ public final class ChannelsApi {
     }
 
     public List<ChannelView> channels() {
-        return settings.channels().stream().map(Channel::name).map(origin::view).toList();
+        return settings.channels().stream().map(Channel::name).map(origin.sessions()::view).toList();
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 import io.livecamel.settings.StreamingSettings;
+import org.apache.camel.Header;
 
 /**
  * The local HLS folders, served read-only for debugging ({@code /media/<channel>/<file>}): only a configured
@@ -18,19 +19,21 @@ public final class MediaFiles {
     private static final Pattern FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*\\.(ts|m3u8)");
 
     private final StreamingSettings settings;
+    private final Path mediaDir;
 
-    public MediaFiles(StreamingSettings settings) {
+    public MediaFiles(StreamingSettings settings, Path mediaDir) {
         this.settings = settings;
+        this.mediaDir = mediaDir;
     }
 
     /** The file to serve, or null (404) for anything else. */
-    public File resolve(String channel, String file) {
+    public File resolve(@Header("channel") String channel, @Header("file") String file) {
         if (file == null || file.contains("..") || !FILE.matcher(file).matches()
                 || settings.channel(channel).isEmpty()) {
             return null;
         }
         try {
-            Path folder = settings.mediaDir().resolve(channel).toRealPath();
+            Path folder = mediaDir.resolve(channel).toRealPath();
             Path candidate = folder.resolve(file);
             if (!candidate.getParent().equals(folder) || Files.isSymbolicLink(candidate)
                     || !Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)) {
@@ -43,7 +46,7 @@ public final class MediaFiles {
     }
 
     /** The Content-Type of a file this serves. */
-    public String contentType(String file) {
+    public String contentType(@Header("file") String file) {
         return file.endsWith(".m3u8") ? "application/vnd.apple.mpegurl" : "video/mp2t";
     }
 }

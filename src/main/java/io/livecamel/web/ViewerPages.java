@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 import io.livecamel.settings.StreamingSettings;
+import org.apache.camel.Header;
 
 /** The channel list ({@code /}), a channel's player ({@code /watch/<channel>}) and the hls.js it uses. */
 public final class ViewerPages {
@@ -39,7 +40,7 @@ public final class ViewerPages {
     }
 
     /** The player of a configured channel, or null (404). */
-    public String watch(String channel) {
+    public String watch(@Header("channel") String channel) {
         if (settings.channel(channel).isEmpty()) {
             return null;
         }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
-import io.livecamel.settings.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,9 +23,9 @@ class FfmpegTest {
 
     @Test
     void aPathThatDoesNotExistIsRefusedByName() {
-        InvalidSettingException error = assertThrows(InvalidSettingException.class,
+        InvalidOptionException error = assertThrows(InvalidOptionException.class,
                 () -> Ffmpeg.locate(Optional.of("/no/such/ffmpeg")));
-        assertTrue(error.getMessage().startsWith("Invalid setting streaming.ffmpeg.path='/no/such/ffmpeg': cannot run it"),
+        assertTrue(error.getMessage().startsWith("Invalid option ffmpegPath='/no/such/ffmpeg' of the hls-ingest component: cannot run it"),
                 error.getMessage());
     }
 
@@ -35,9 +34,10 @@ class FfmpegTest {
         Path fake = dir.resolve("ffmpeg");
         Files.writeString(fake, "#!/bin/sh\necho hello\nexit 3\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
-        InvalidSettingException error = assertThrows(InvalidSettingException.class,
+        InvalidOptionException error = assertThrows(InvalidOptionException.class,
                 () -> Ffmpeg.locate(Optional.of(fake.toString())));
-        assertEquals("Invalid setting streaming.ffmpeg.path='" + fake + "': this is not a working ffmpeg (exit code 3)",
+        assertEquals("Invalid option ffmpegPath='" + fake + "' of the hls-ingest component: this is not a working ffmpeg "
+                + "(exit code 3)",
                 error.getMessage());
     }
 }

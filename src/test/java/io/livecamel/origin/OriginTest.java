@@ -32,11 +32,10 @@ class OriginTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        origin = new Origin(StreamingSettings.read(name -> name.equals("streaming.media-dir")
-                ? Optional.of(media.toString()) : Optional.empty()), new OriginMetrics(new SimpleMeterRegistry()));
+        origin = new Origin(StreamingSettings.read(name -> Optional.empty()), media, new OriginMetrics(new SimpleMeterRegistry()), null);
         folder = Files.createDirectories(media.resolve("main"));
-        origin.admit("main", S1, 1);
-        origin.admit("main", S2, 1);
+        origin.sessions().admit("main", S1, 1);
+        origin.sessions().admit("main", S2, 1);
     }
 
     private void segments(String session, int from, int to) throws IOException {
@@ -71,37 +70,37 @@ class OriginTest {
         segments(S1, 99998, 100001);
         segments(S2, 0, 0);
         Files.writeString(folder.resolve(S1 + "-1-100002.ts.tmp"), "partial");
-        origin.segmentUploaded("main", seg(S1, 99998));
+        origin.segments().uploaded("main", seg(S1, 99998));
         assertEquals(List.of(seg(S1, 99999), seg(S1, 100000), seg(S1, 100001)),
-                origin.pendingSegments("main", S1).stream().map(File::getName).toList());
+                origin.segments().pending("main", S1).stream().map(File::getName).toList());
     }
 
     @Test
     void aPlaylistIsCutBeforeItsFirstSegmentNotOnTheOrigin() throws IOException {
         segments(S1, 0, 2);
         playlist(S1, 0, 2, false);
-        assertNull(origin.nextPlaylist("main", S1, false), "nothing is on the origin: nothing to publish");
+        assertNull(origin.playlists().next("main", S1, false), "nothing is on the origin: nothing to publish");
 
-        origin.segmentUploaded("main", seg(S1, 0));
-        origin.segmentUploaded("main", seg(S1, 2));
-        Playlist next = origin.nextPlaylist("main", S1, false);
+        origin.segments().uploaded("main", seg(S1, 0));
+        origin.segments().uploaded("main", seg(S1, 2));
+        Playlist next = origin.playlists().next("main", S1, false);
         assertEquals(List.of(seg(S1, 0)), uris(next));
-        origin.playlistPublished("main", S1, next);
-        assertNull(origin.nextPlaylist("main", S1, false), "the same version is not published twice");
+        origin.playlists().published("main", S1, next);
+        assertNull(origin.playlists().next("main", S1, false), "the same version is not published twice");
 
-        origin.segmentUploaded("main", seg(S1, 1));
+        origin.segments().uploaded("main", seg(S1, 1));
         assertEquals(List.of(seg(S1, 0), seg(S1, 1), seg(S1, 2)),
-                uris(origin.nextPlaylist("main", S1, false)));
+                uris(origin.playlists().next("main", S1, false)));
     }
 
     @Test
     void theLastPlaylistEndsEvenIfFfmpegCouldNotWriteTheEndMarker() throws IOException {
         segments(S1, 0, 1);
         playlist(S1, 0, 1, false);
-        origin.segmentUploaded("main", seg(S1, 0));
-        origin.segmentUploaded("main", seg(S1, 1));
-        origin.playlistPublished("main", S1, origin.nextPlaylist("main", S1, false));
-        Playlist last = origin.nextPlaylist("main", S1, true);
+        origin.segments().uploaded("main", seg(S1, 0));
+        origin.segments().uploaded("main", seg(S1, 1));
+        origin.playlists().published("main", S1, origin.playlists().next("main", S1, false));
+        Playlist last = origin.playlists().next("main", S1, true);
         assertTrue(last.ended());
         assertEquals(2, last.segments().size());
     }
@@ -112,23 +111,23 @@ class OriginTest {
         playlist(S1, 0, 3, false);
         segments(S2, 0, 0);
         playlist(S2, 0, 0, false);
-        origin.segmentUploaded("main", seg(S2, 0));
-        origin.playlistPublished("main", S2, origin.nextPlaylist("main", S2, false));
+        origin.segments().uploaded("main", seg(S2, 0));
+        origin.playlists().published("main", S2, origin.playlists().next("main", S2, false));
         for (int i = 0; i <= 3; i++) {
-            origin.segmentUploaded("main", seg(S1, i));
+            origin.segments().uploaded("main", seg(S1, i));
         }
-        assertNull(origin.nextPlaylist("main", S1, true));
-        assertEquals(List.of(seg(S2, 0)), uris(origin.published("main")));
+        assertNull(origin.playlists().next("main", S1, true));
+        assertEquals(List.of(seg(S2, 0)), uris(origin.playlists().lastPublished("main")));
     }
 
     @Test
     void aLocalSegmentIsDeletedOnlyWhenUploadedAndOutOfTheWindow() throws IOException {
         segments(S1, 0, 4);
         for (int i = 0; i <= 3; i++) {
-            origin.segmentUploaded("main", seg(S1, i));
+            origin.segments().uploaded("main", seg(S1, i));
         }
         playlist(S1, 2, 4, false); // 0 and 1 have left the window, 4 is not uploaded
-        origin.playlistPublished("main", S1, origin.nextPlaylist("main", S1, false));
+        origin.playlists().published("main", S1, origin.playlists().next("main", S1, false));
         assertFalse(Files.exists(folder.resolve(seg(S1, 0))));
         assertFalse(Files.exists(folder.resolve(seg(S1, 1))));
         assertTrue(Files.exists(folder.resolve(seg(S1, 2))), "still listed");
@@ -137,39 +136,39 @@ class OriginTest {
         // a segment that leaves the window before it is uploaded stays until it is
         playlist(S1, 5, 5, false);
         segments(S1, 5, 5);
-        origin.segmentUploaded("main", seg(S1, 5));
-        origin.playlistPublished("main", S1, origin.nextPlaylist("main", S1, false));
+        origin.segments().uploaded("main", seg(S1, 5));
+        origin.playlists().published("main", S1, origin.playlists().next("main", S1, false));
         assertTrue(Files.exists(folder.resolve(seg(S1, 4))));
-        assertEquals(List.of(seg(S1, 4)), origin.pendingSegments("main", S1).stream().map(File::getName).toList());
+        assertEquals(List.of(seg(S1, 4)), origin.segments().pending("main", S1).stream().map(File::getName).toList());
     }
 
     @Test
     void segmentsOfAConnectionThatWasNotLetInNeverGoUp() throws IOException {
         Files.writeString(folder.resolve(S1 + "-2-00003.ts"), "a refused publisher's");
-        assertFalse(origin.isPending("main", S1 + "-2-00003.ts"));
-        assertEquals(List.of(), origin.pendingSegments("main", S1));
-        origin.admit("main", S1, 2);
-        assertTrue(origin.isPending("main", S1 + "-2-00003.ts"));
+        assertFalse(origin.segments().isPending("main", S1 + "-2-00003.ts"));
+        assertEquals(List.of(), origin.segments().pending("main", S1));
+        origin.sessions().admit("main", S1, 2);
+        assertTrue(origin.segments().isPending("main", S1 + "-2-00003.ts"));
     }
 
     @Test
     void whileTheSessionIsLiveThePlaylistNeverEndsThoughFfmpegEndedAConnection() throws IOException {
         segments(S1, 0, 1);
         playlist(S1, 0, 1, true);
-        origin.segmentUploaded("main", seg(S1, 0));
-        origin.segmentUploaded("main", seg(S1, 1));
-        assertFalse(origin.nextPlaylist("main", S1, false).ended(), "the publisher may come back");
-        assertTrue(origin.nextPlaylist("main", S1, true).ended());
-        assertEquals(2L, origin.summary("main", S1).get("segments"));
-        assertEquals(8L, origin.summary("main", S1).get("bytes"));
+        origin.segments().uploaded("main", seg(S1, 0));
+        origin.segments().uploaded("main", seg(S1, 1));
+        assertFalse(origin.playlists().next("main", S1, false).ended(), "the publisher may come back");
+        assertTrue(origin.playlists().next("main", S1, true).ended());
+        assertEquals(2L, origin.sessions().summary("main", S1).get("segments"));
+        assertEquals(8L, origin.sessions().summary("main", S1).get("bytes"));
     }
 
     @Test
     void aFileThatIsNotAPlaylistIsNeverPublishedNorRetried() throws IOException {
         Files.writeString(folder.resolve(S1 + ".m3u8"), "root:x:0:0:root:/root:/bin/bash\n");
-        assertNull(origin.nextPlaylist("main", S1, false));
+        assertNull(origin.playlists().next("main", S1, false));
         Files.writeString(folder.resolve("stray.m3u8"), "#EXTM3U\n#EXTINF:1,\nstray-1-00000.ts\n");
-        assertNull(origin.nextPlaylist("main", "stray", false), "no publisher of that session was let in");
+        assertNull(origin.playlists().next("main", "stray", false), "no publisher of that session was let in");
     }
 
     @Test
@@ -178,7 +177,7 @@ class OriginTest {
         playlist(S1, 0, 1, true);
         Files.writeString(folder.resolve(S1 + "-1-00002.ts.tmp"), "partial");
         segments(S2, 0, 0);
-        origin.cleanUp("main", S1);
+        origin.sessions().cleanUp("main", S1);
         try (var files = Files.list(folder)) {
             assertEquals(List.of(seg(S2, 0)), files.map(p -> p.getFileName().toString()).toList());
         }
@@ -192,18 +191,17 @@ class OriginTest {
         Playlist atOrigin = Playlist.parse(Files.readString(folder.resolve(left + ".m3u8"))).upTo(
                 uri -> Session.sequenceOf(uri) <= 2);
         // a fresh Origin: what the run before knew is gone
-        origin = new Origin(StreamingSettings.read(name -> name.equals("streaming.media-dir")
-                ? Optional.of(media.toString()) : Optional.empty()), new OriginMetrics(new SimpleMeterRegistry()));
-        assertEquals(List.of(), origin.pendingSegments("main", left), "nothing of a session not taken up");
+        origin = new Origin(StreamingSettings.read(name -> Optional.empty()), media, new OriginMetrics(new SimpleMeterRegistry()), null);
+        assertEquals(List.of(), origin.segments().pending("main", left), "nothing of a session not taken up");
 
-        origin.recovered("main", left, 1, java.util.Set.of(seg(left, 0), seg(left, 1), seg(left, 2)), atOrigin);
+        origin.sessions().recovered("main", left, 1, java.util.Set.of(seg(left, 0), seg(left, 1), seg(left, 2)), atOrigin);
         assertEquals(List.of(seg(left, 3), seg(left, 4)),
-                origin.pendingSegments("main", left).stream().map(File::getName).toList());
-        assertNull(origin.nextPlaylist("main", left, false), "the origin's playlist is not replaced by the same");
-        origin.segmentUploaded("main", seg(left, 3));
+                origin.segments().pending("main", left).stream().map(File::getName).toList());
+        assertNull(origin.playlists().next("main", left, false), "the origin's playlist is not replaced by the same");
+        origin.segments().uploaded("main", seg(left, 3));
         assertEquals(List.of(seg(left, 0), seg(left, 1), seg(left, 2), seg(left, 3)),
-                uris(origin.nextPlaylist("main", left, false)));
-        assertEquals(4L, origin.summary("main", left).get("segments"), "the three found at the origin and one since");
+                uris(origin.playlists().next("main", left, false)));
+        assertEquals(4L, origin.sessions().summary("main", left).get("segments"), "the three found at the origin and one since");
     }
 
     @Test
@@ -223,18 +221,18 @@ class OriginTest {
             journal.append("#EXTINF:1.000000,\n").append(seg(S1, i)).append('\n');
         }
         Files.writeString(folder.resolve(S1 + ".vod"), journal);
-        assertNull(origin.recording("main", S1), "nothing published, nothing to record");
+        assertNull(origin.recordings().playlist("main", S1), "nothing published, nothing to record");
         playlist(S1, 2, 4, false); // a window of three: 0 and 1 have left it unpublished (an origin outage)
         for (int i = 0; i <= 4; i++) {
-            origin.segmentUploaded("main", seg(S1, i));
+            origin.segments().uploaded("main", seg(S1, i));
         }
-        origin.playlistPublished("main", S1, origin.nextPlaylist("main", S1, false));
-        Playlist recording = origin.recording("main", S1);
+        origin.playlists().published("main", S1, origin.playlists().next("main", S1, false));
+        Playlist recording = origin.recordings().playlist("main", S1);
         assertEquals(java.util.stream.IntStream.rangeClosed(0, 4).mapToObj(i -> "../" + seg(S1, i)).toList(),
                 uris(recording), "5 is written down, but not at the origin");
         String text = recording.render();
         assertTrue(text.contains("#EXT-X-PLAYLIST-TYPE:VOD") && text.endsWith("#EXT-X-ENDLIST\n"), text);
-        origin.cleanUp("main", S1);
+        origin.sessions().cleanUp("main", S1);
         assertFalse(Files.exists(folder.resolve(S1 + ".vod")), "the recording's list goes with the session");
     }
 }

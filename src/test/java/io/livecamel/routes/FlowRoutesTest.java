@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import io.livecamel.ingest.IngestComponent;
 import io.livecamel.ingest.IngestEvent;
 import io.livecamel.ingest.StreamingHeaders;
 import io.livecamel.cdn.CdnInvalidation;
@@ -70,9 +71,9 @@ class FlowRoutesTest {
         properties.putAll(settings);
         context = new DefaultCamelContext();
         context.getPropertiesComponent().setOverrideProperties(properties);
-        StreamingConfiguration.routeDefaults(context, streaming);
-        origin = new Origin(streaming, new OriginMetrics(new SimpleMeterRegistry()));
-        context.getRegistry().bind("origin", origin);
+        StreamingConfiguration.routeDefaults(context, streaming, new IngestComponent());
+        origin = new Origin(streaming, media, new OriginMetrics(new SimpleMeterRegistry()), null);
+        origin.beans().forEach(context.getRegistry()::bind);
         context.getRegistry().bind("cdn", new CdnInvalidation(streaming));
         // no S3 here: a test of a recovered session replaces the call
         context.getRegistry().bind("sessionRecovery", new SessionRecovery(origin, null, streaming));
@@ -163,10 +164,10 @@ class FlowRoutesTest {
         startChannelRoute();
         mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.EVENT, IngestEvent.SessionStarted.name());
         mock("direct:upload-pending").expectedMessageCount(0);
-        assertFalse(origin.view("main").live());
+        assertFalse(origin.sessions().view("main").live());
         event(IngestEvent.SessionStarted.name());
         MockEndpoint.assertIsSatisfied(context);
-        assertTrue(origin.view("main").live(), "the origin now takes the session's segments");
+        assertTrue(origin.sessions().view("main").live(), "the origin now takes the session's segments");
     }
 
     @Test
@@ -179,7 +180,7 @@ class FlowRoutesTest {
         mock("seda:session-events").expectedHeaderReceived(StreamingHeaders.EVENT, IngestEvent.PublisherLeft.name());
         event(IngestEvent.PublisherLeft.name());
         MockEndpoint.assertIsSatisfied(context);
-        assertFalse(origin.view("main").live(), "no publisher: not live, the session waits for it");
+        assertFalse(origin.sessions().view("main").live(), "no publisher: not live, the session waits for it");
     }
 
     @Test

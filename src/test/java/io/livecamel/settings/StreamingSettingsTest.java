@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +33,6 @@ class StreamingSettingsTest {
         assertEquals(Optional.of(URI.create("http://127.0.0.1:9000")), settings.s3Endpoint());
         assertEquals("live", settings.s3Bucket());
         assertEquals("videos/main/index.m3u8", settings.playlistKey("main"));
-        assertEquals(Path.of("./media"), settings.mediaDir());
-        assertEquals(1.0, settings.hlsTime());
-        assertEquals(100, settings.hlsListSize());
-        assertEquals(1935, settings.rtmpPort());
-        assertTrue(settings.rtmpsPort().isEmpty());
         assertEquals("http://127.0.0.1:9000/live/videos/main/index.m3u8", settings.publicPlaylistUrl("main"));
     }
 
@@ -84,21 +77,12 @@ class StreamingSettingsTest {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
-        "streaming.rtmp.port        | abc        | a port is a number from 1 to 65535",
-        "streaming.rtmp.port        | 0          | a port is a number from 1 to 65535",
-        "streaming.rtmp.port        | 70000      | a port is a number from 1 to 65535",
         "streaming.s3.embedded-port | -1         | a port is a number from 1 to 65535",
-        "streaming.hls.time         | 0          | must be between 0.1 and 30.0",
-        "streaming.hls.time         | fast       | not a number",
-        "streaming.hls.time         | NaN        | must be between 0.1 and 30.0",
-        "streaming.hls.list-size    | 0          | must be between 1 and 100000",
-        "streaming.hls.list-size    | 1.5        | not a whole number",
         "streaming.s3.bucket        | ''         | must not be empty",
         "streaming.s3.bucket        | My_Bucket  | an S3 bucket name is 3 to 63 characters",
         "streaming.s3.bucket        | ab         | an S3 bucket name is 3 to 63 characters",
         "streaming.s3.embedded      | yes        | must be true or false",
         "streaming.s3.prefix        | a b        | use letters, digits",
-        "streaming.media-dir        | '  '       | must not be empty",
     })
     void badValuesNameThePropertyAndTheValue(String property, String value, String problem) {
         InvalidSettingException error = assertThrows(InvalidSettingException.class, () -> read(property, value));
@@ -128,11 +112,10 @@ class StreamingSettingsTest {
     void severalChannelsOnOneRtmpPortEachWithItsKeyAndMainFirst() {
         StreamingSettings settings = readDeclared(
                 "streaming.channels.studio.key", "studio-key-0123456789", "streaming.channels.studio.srt-port", "9998",
-                "streaming.channels.main.key", "main-key-0123456789", "streaming.rtmp.port", "2000");
+                "streaming.channels.main.key", "main-key-0123456789");
         assertEquals(java.util.List.of("main", "studio"), settings.channels().stream().map(Channel::name).toList());
         Channel main = settings.channels().get(0);
         Channel studio = settings.channels().get(1);
-        assertEquals(2000, settings.rtmpPort());
         assertTrue(main.srtPort().isEmpty());
         assertEquals(9998, studio.srtPort().getAsInt());
         assertEquals("studio-key-0123456789", studio.key());
@@ -154,10 +137,8 @@ class StreamingSettingsTest {
         "a name with an underscore| streaming.channels.my_cam.key   | k-0123456789abcdef | Invalid channel name 'my_cam'",
         "a name starting with -   | streaming.channels.-cam.key     | k-0123456789abcdef | Invalid channel name '-cam'",
         "the key of another       | streaming.channels.studio.key   | main-key-0123456789 | Channels main and studio have the same stream key",
-        "a port of its own (gone) | streaming.channels.studio.port  | 1936 | streaming.channels.studio.port is no longer used: every channel publishes on streaming.rtmp.port (1935)",
+        "a port of its own (gone) | streaming.channels.studio.port  | 1936 | streaming.channels.studio.port is no longer used: every channel publishes on streaming.rtmp.port,",
         "the same, in the environment | STREAMING_CHANNELS_STUDIO_PORT | 1936 | STREAMING_CHANNELS_STUDIO_PORT is no longer used",
-        "RTMP on the S3 port      | streaming.rtmp.port             | 9000 | Port 9000 is set for both the embedded S3 server (streaming.s3.embedded-port) and the RTMP server",
-        "RTMPS without a certificate | streaming.rtmps.port         | 1936 | streaming.rtmps.port is set, but RTMPS also needs streaming.rtmps.certificate",
     })
     void badChannelsStopStartUpWithAClearMessage(String what, String property, String value, String message) {
         InvalidSettingException error = assertThrows(InvalidSettingException.class,
@@ -192,12 +173,5 @@ class StreamingSettingsTest {
     void prefixSlashesAreTrimmed() {
         assertEquals("live/hls/main/index.m3u8", read("streaming.s3.prefix", "/live/hls/").playlistKey("main"));
         assertEquals("main/index.m3u8", read("streaming.s3.prefix", "").playlistKey("main"));
-    }
-
-    @Test
-    void secondsAreWrittenTheWayAPersonWritesThem() {
-        assertEquals("15", StreamingSettings.seconds(Duration.ofSeconds(15)));
-        assertEquals("0.5", StreamingSettings.seconds(Duration.ofMillis(500)));
-        assertEquals("1.25", StreamingSettings.seconds(Duration.ofMillis(1250)));
     }
 }

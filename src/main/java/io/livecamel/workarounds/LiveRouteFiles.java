@@ -1,9 +1,10 @@
-package io.livecamel.routes;
+package io.livecamel.workarounds;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies a route file saved while the application runs ({@code camel.main.routes-reload-enabled}), without touching
- * a live stream: only that file's routes are replaced, while the channels' origin lanes are held between two events
- * ({@link OriginLanes}); the routes made from a template it holds are made again ({@link ChannelRoutes}); a route
+ * a live stream: only that file's routes are replaced, while the channel routes are held between two events
+ * ({@link EventGate}); the routes made from a template it holds are made again ({@link TemplatesChanged}); a route
  * deleted from the file is removed. A file that cannot be applied (YAML or route error) is reported once as an ERROR
  * and in the health check, and what ran before it goes on: its last good version is put back.
  */
@@ -38,16 +39,22 @@ public final class LiveRouteFiles implements ResourceReload {
     private static final long SETTLE_MILLIS = 100;
 
     private final CamelContext context;
-    private final OriginLanes lanes;
-    private final ChannelRoutes channelRoutes;
+    private final EventGate gate;
+    private final TemplatesChanged templatesChanged;
     private final Map<Path, String> lastSeen = new HashMap<>();
     private final Map<Path, String> lastGood = new HashMap<>();
     private final Map<String, String> problems = new ConcurrentHashMap<>();
 
-    public LiveRouteFiles(CamelContext context, OriginLanes lanes, ChannelRoutes channelRoutes) {
+    /** Told the ids of the route templates an applied file holds: the routes made from them are made again. */
+    @FunctionalInterface
+    public interface TemplatesChanged {
+        void recreate(CamelContext context, Collection<String> templates) throws Exception;
+    }
+
+    public LiveRouteFiles(CamelContext context, EventGate gate, TemplatesChanged templatesChanged) {
         this.context = context;
-        this.lanes = lanes;
-        this.channelRoutes = channelRoutes;
+        this.gate = gate;
+        this.templatesChanged = templatesChanged;
     }
 
     /** Remembers the route files as they are now (loaded at start): what a failed edit goes back to. */
@@ -137,7 +144,7 @@ public final class LiveRouteFiles implements ResourceReload {
         Set<String> before = routesFrom(file);
         List<RouteTemplateDefinition> oldTemplates = templatesFrom(model, file);
         Set<String> applied = new LinkedHashSet<>();
-        lanes.hold(context);
+        gate.hold(context);
         try {
             // Camel adds a template again beside the old one, and the old one would still be used
             model.removeRouteTemplateDefinitions(oldTemplates);
@@ -146,10 +153,10 @@ public final class LiveRouteFiles implements ResourceReload {
             deleted.removeAll(applied);
             removeRoutes(deleted);
         } finally {
-            lanes.release();
+            gate.release();
         }
         List<String> templates = templatesFrom(model, file).stream().map(RouteTemplateDefinition::getId).toList();
-        channelRoutes.recreate(context, templates);
+        templatesChanged.recreate(context, templates);
         applied.addAll(templates);
         return applied;
     }

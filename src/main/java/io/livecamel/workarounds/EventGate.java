@@ -1,4 +1,4 @@
-package io.livecamel.routes;
+package io.livecamel.workarounds;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,14 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The channels' routes (their lanes: every route that takes an {@code hls-ingest} endpoint's events) can be held
- * between two events: while routes they call are replaced (a YAML file edited), no event is half-way through them. A
- * held lane finishes the event it is on; the next one waits at the lane's entrance, in order, and goes on when the
- * lanes are let go.
+ * A gate at the entrance of every channel route (every route that takes an {@code hls-ingest} endpoint's events): it
+ * can be closed between two events, so that while routes they call are replaced (a YAML file edited), no event is
+ * half-way through them. A channel route finishes the event it is on; the next one waits at the gate, in order, and
+ * goes on when the gate opens.
  */
-public final class OriginLanes implements RoutePolicyFactory {
+public final class EventGate implements RoutePolicyFactory {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OriginLanes.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EventGate.class);
     private static final long REPORT_EVERY_MILLIS = 10_000;
 
     private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
@@ -40,7 +40,7 @@ public final class OriginLanes implements RoutePolicyFactory {
         AtomicInteger atEntrance = waiting.computeIfAbsent(routeId, id -> new AtomicInteger());
         return new RoutePolicySupport() {
             @Override
-            public void onExchangeBegin(Route lane, Exchange exchange) {
+            public void onExchangeBegin(Route route, Exchange exchange) {
                 synchronized (gate) {
                     atEntrance.incrementAndGet();
                     try {
@@ -57,19 +57,19 @@ public final class OriginLanes implements RoutePolicyFactory {
         };
     }
 
-    /** Holds every lane and returns once none is inside an event: each finishes the one it is on. */
+    /** Closes the gate and returns once no channel route is inside an event: each finishes the one it is on. */
     public void hold(CamelContext context) throws InterruptedException {
         synchronized (gate) {
             held = true;
         }
         long reported = System.currentTimeMillis();
         while (true) {
-            String busy = busyLane(context);
+            String busy = busyRoute(context);
             if (busy == null) {
                 return;
             }
             if (System.currentTimeMillis() - reported > REPORT_EVERY_MILLIS) {
-                LOG.info("Waiting for lane {} to finish its event before the routes are replaced (is the origin "
+                LOG.info("Waiting for route {} to finish its event before the routes are replaced (is the origin "
                         + "answering?)", busy);
                 reported = System.currentTimeMillis();
             }
@@ -77,7 +77,7 @@ public final class OriginLanes implements RoutePolicyFactory {
         }
     }
 
-    /** Lets the lanes go on, each with the event waiting at its entrance. */
+    /** Opens the gate: each channel route goes on with the event waiting at it. */
     public void release() {
         synchronized (gate) {
             held = false;
@@ -85,11 +85,11 @@ public final class OriginLanes implements RoutePolicyFactory {
         }
     }
 
-    private String busyLane(CamelContext context) {
-        for (Map.Entry<String, AtomicInteger> lane : waiting.entrySet()) {
+    private String busyRoute(CamelContext context) {
+        for (Map.Entry<String, AtomicInteger> route : waiting.entrySet()) {
             // an event waiting at the entrance counts as in flight, but has not started
-            if (context.getInflightRepository().size(lane.getKey()) > lane.getValue().get()) {
-                return lane.getKey();
+            if (context.getInflightRepository().size(route.getKey()) > route.getValue().get()) {
+                return route.getKey();
             }
         }
         return null;

@@ -1,4 +1,4 @@
-package io.livecamel.routes;
+package io.livecamel.workarounds;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,4 +1,4 @@
-package io.livecamel.routes;
+package io.livecamel.workarounds;
 
 import java.util.Map;
 import java.util.StringJoiner;
