@@ -1,24 +1,15 @@
 package io.livecamel.settings;
 
-import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.livecamel.ingest.Channel;
@@ -33,12 +24,8 @@ public final class StreamingSettings {
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._/-]*");
     private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,64}");
-    private static final Pattern CHANNEL_PROPERTY = Pattern.compile("streaming\\.channels\\.([^.]+)\\.(key|port|srt-port)");
-    private static final Pattern CHANNEL_VARIABLE = Pattern.compile("STREAMING_CHANNELS_(.+?)_(KEY|PORT|SRT_PORT)");
     private static final Pattern REMOVED_CHANNEL_PORT = Pattern.compile(
             "streaming\\.channels\\.[^.]+\\.port|STREAMING_CHANNELS_.+?_(?<!SRT_)PORT");
-    private static final int MIN_KEY_LENGTH = 16;
-    private static final char[] KEY_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
     private final boolean s3Embedded;
     private final int s3EmbeddedPort;
@@ -88,8 +75,7 @@ public final class StreamingSettings {
                         + "in OBS, the server is rtmp://host/live for every channel");
             }
         }
-        channels = readChannels(values, channelNames(propertyNames));
-        checkKeys();
+        channels = ChannelSettings.read(values, ChannelSettings.names(propertyNames), s3Embedded);
         checkPorts(Map.of());
     }
 
@@ -103,100 +89,19 @@ public final class StreamingSettings {
         return new StreamingSettings(properties, propertyNames);
     }
 
-    /** Reads the settings of the {@code main} channel alone and everything else. */
-    public static StreamingSettings read(Function<String, Optional<String>> properties) {
-        return new StreamingSettings(properties, List.of());
-    }
-
-    /**
-     * The channel names that property names and environment variable names declare: {@code
-     * streaming.channels.studio.key} and {@code STREAMING_CHANNELS_STUDIO_KEY} both declare {@code studio}; in an
-     * environment variable {@code _} in the name stands for {@code -} ({@code STREAMING_CHANNELS_MY_STUDIO_PORT}:
-     * {@code my-studio}). Names are returned as written, valid or not, so that a bad one can be reported.
-     */
+    /** The channel names that property names declare ({@link ChannelSettings#names}). */
     public static SortedSet<String> channelNames(Collection<String> names) {
-        SortedSet<String> channels = new TreeSet<>();
-        for (String name : names) {
-            Matcher property = CHANNEL_PROPERTY.matcher(name);
-            Matcher variable = CHANNEL_VARIABLE.matcher(name);
-            if (property.matches()) {
-                channels.add(property.group(1));
-            } else if (variable.matches()) {
-                channels.add(variable.group(1).toLowerCase(Locale.ROOT).replace('_', '-'));
-            }
-        }
-        return channels;
-    }
-
-    private List<Channel> readChannels(PropertyValues values, SortedSet<String> declared) {
-        // the demo on the embedded origin always has main; with a real origin, the channels are those declared (an
-        // application that embeds this may create its channels' routes itself)
-        SortedSet<String> all = new TreeSet<>(declared);
-        if (s3Embedded) {
-            all.add("main");
-        }
-        List<String> names = new ArrayList<>(all);
-        names.sort(Comparator.comparing((String name) -> !name.equals("main")).thenComparing(name -> name));
-        List<Channel> list = new ArrayList<>();
-        for (String name : names) {
-            if (!Channel.isValidName(name)) {
-                throw new InvalidSettingException("Invalid channel name '" + name + "' (in streaming.channels."
-                        + name + ".*): " + Channel.NAME_RULE);
-            }
-            list.add(channel(values, name));
-        }
-        return List.copyOf(list);
-    }
-
-    private Channel channel(PropertyValues values, String name) {
-        String prefix = "streaming.channels." + name + ".";
-        OptionalInt srtPort = values.optional(prefix + "srt-port").isPresent()
-                ? OptionalInt.of(values.port(prefix + "srt-port", 0)) : OptionalInt.empty();
-        String property = prefix + "key";
-        Optional<String> key = values.optional(property);
-        Channel channel;
-        if (key.isPresent()) {
-            // never echo a key, not even a malformed one
-            if (!Channel.KEY.matcher(key.get()).matches()) {
-                throw new InvalidSettingException(property + " has characters an RTMP URL cannot carry: use "
-                        + "letters, digits, '.', '_', '~' and '-'");
-            }
-            if (!s3Embedded && key.get().length() < MIN_KEY_LENGTH) {
-                throw new InvalidSettingException(property + " is too short (" + key.get().length()
-                        + " characters): outside embedded mode a stream key needs " + MIN_KEY_LENGTH
-                        + " characters or more");
-            }
-            channel = new Channel(name, key.get(), srtPort, false);
-        } else if (s3Embedded) {
-            channel = new Channel(name, generateKey(), srtPort, true);
-        } else {
-            throw noKey(name);
-        }
-        if (srtPort.isPresent() && (channel.key().length() < 10 || channel.key().length() > 79)) {
-            throw new InvalidSettingException(property + " is the SRT passphrase of " + prefix + "srt-port, and "
-                    + "an SRT passphrase is 10 to 79 characters (this key has " + channel.key().length() + ")");
-        }
-        return channel;
+        return ChannelSettings.names(names);
     }
 
     /** The error for a channel without a key outside embedded mode. */
     public static InvalidSettingException noKey(String channel) {
-        return new InvalidSettingException("streaming.channels." + channel + ".key is not set: with "
-                + "streaming.s3.embedded=false every channel needs its own secret stream key (" + MIN_KEY_LENGTH
-                + " characters or more)");
+        return ChannelSettings.noKey(channel);
     }
 
-    /** The key picks the channel: two channels with one key could not both be published to. */
-    private void checkKeys() {
-        for (int i = 0; i < channels.size(); i++) {
-            for (int j = i + 1; j < channels.size(); j++) {
-                if (channels.get(i).key().equals(channels.get(j).key())) {
-                    throw new InvalidSettingException("Channels " + channels.get(i).name() + " and "
-                            + channels.get(j).name() + " have the same stream key: the key picks the channel, so "
-                            + "each channel needs its own (streaming.channels.<name>.key)");
-                }
-            }
-        }
+    /** Reads the settings of the {@code main} channel alone and everything else. */
+    public static StreamingSettings read(Function<String, Optional<String>> properties) {
+        return new StreamingSettings(properties, List.of());
     }
 
     /**
@@ -228,15 +133,6 @@ public final class StreamingSettings {
         if (before != null) {
             throw new InvalidSettingException("Port " + port + " is set for both " + before + " and " + user);
         }
-    }
-
-    private static String generateKey() {
-        SecureRandom random = new SecureRandom();
-        StringBuilder key = new StringBuilder("live_");
-        for (int i = 0; i < 20; i++) {
-            key.append(KEY_ALPHABET[random.nextInt(KEY_ALPHABET.length)]);
-        }
-        return key.toString();
     }
 
     private static String trimSlashes(String prefix) {
