@@ -26,11 +26,11 @@ import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stream of hours, sped up: 2 hours of video (160x90, 5 fps, a keyframe every 10 s) published 60 times faster
+ * A stream of an hour, sped up: 1 hour of video (160x90, 5 fps, a keyframe every 10 s) published 60 times faster
  * than real time, its RTMP timestamps starting at 16,000 s so that they pass 2^24 ms (4 h 40 min, where RTMP's
  * timestamps need their extended field) 13 minutes in. Local disk, the playlist, heap, threads and file descriptors
  * stay flat: the figures when the live window has first rolled over and at the end of the stream are printed and
- * compared. The recording holds the whole 2 hours, every segment 10 s long (a timestamp that wrapped at 2^24 would
+ * compared. The recording holds the whole hour, every segment 10 s long (a timestamp that wrapped at 2^24 would
  * show as a segment of the wrong length).
  *
  * <p>A longer soak: {@code mvn verify -Dtest=none -Dit.test=LongStreamIT -Dlong-stream.hours=12} (12 hours of
@@ -40,7 +40,7 @@ class LongStreamIT extends StreamingTestSupport {
 
     private static final int SEGMENT_SECONDS = 10;
     private static final int WINDOW = 6;
-    private static final double HOURS = Double.parseDouble(System.getProperty("long-stream.hours", "2"));
+    private static final double HOURS = Double.parseDouble(System.getProperty("long-stream.hours", "1"));
     private static final int SPEED = Integer.getInteger("long-stream.speed", 60);
     private static final long START_SECONDS = 16_000;
 

@@ -9,19 +9,23 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP port nothing listens on right now, so tests do not collide with a running application (1935, 9000).
- * The kernel may hand out the same free port to two calls in a row; a port is never returned twice in one JVM.
+ * The kernel may hand out the same free port to two calls in a row; a port is never returned twice in one JVM. When
+ * the build runs the tests in several JVMs at once ({@code test.forks}, {@code test.fork} from 1), each JVM takes
+ * only the ports whose remainder by the number of JVMs is its own, so two JVMs never take the same port.
  */
 public final class FreePort {
 
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    private static final int FORKS = Integer.getInteger("test.forks", 1);
+    private static final int FORK = Integer.getInteger("test.fork", 1);
 
     private FreePort() {
     }
 
     public static int find() {
-        for (int attempt = 0; attempt < 100; attempt++) {
+        for (int attempt = 0; attempt < 100 * FORKS; attempt++) {
             int port = probe();
-            if (HANDED_OUT.add(port)) {
+            if (port % FORKS == FORK - 1 && HANDED_OUT.add(port)) {
                 return port;
             }
         }
