@@ -52,7 +52,7 @@ class ApplicationProcessIT {
         "streaming.s3.embedded   | false        | streaming.channels.main.key is not set",
         "streaming.channels.main.srt-port | 9998 | streaming.channels.main.srt-port needs an ffmpeg with a working SRT listener",
         "streaming.channels.Studio.key    | k-0123456789abcdef | Invalid channel name 'Studio' (in streaming.channels.Studio.*)",
-        "streaming.rtmps.port             | 1937 | streaming.rtmps.port is set, but RTMPS also needs streaming.rtmps.certificate and streaming.rtmps.private-key (PEM files)",
+        "streaming.rtmps.port             | 1937 | Invalid setting streaming.rtmps.port='1937': RTMPS also needs streaming.rtmps.certificate and streaming.rtmps.private-key (PEM files)",
         "streaming.channels.main.port     | 1936 | streaming.channels.main.port is no longer used: every channel publishes on streaming.rtmp.port",
     })
     void aBadSettingStopsStartUpWithOneMessageNamingIt(String property, String value, String message)

@@ -36,7 +36,7 @@ public final class SessionRecovery {
         this.settings = settings;
     }
 
-    /** Called on the channel's lane; an origin that does not answer fails it (the route retries it). */
+    /** Called on the channel route's thread; an origin that does not answer fails it (the route retries it). */
     public void adopt(@Header(StreamingHeaders.CHANNEL) String channel, @Header(StreamingHeaders.SESSION) String session,
             @Header(StreamingHeaders.CONNECTION) int connections) throws IOException {
         Set<String> onOrigin = new HashSet<>();
