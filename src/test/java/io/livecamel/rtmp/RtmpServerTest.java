@@ -213,8 +213,10 @@ class RtmpServerTest {
     @Test
     void aPublisherThatStopsMidMessageLeavesNothing() throws Exception {
         try (RawRtmpClient client = connected(port).command("createStream", 2.0, null)
-                .commandOn(1, "publish", 3.0, null, KEY, "live").messageStart(6, 9, 5000, 128)) {
-            client.close();
+                .commandOn(1, "publish", 3.0, null, KEY, "live")) {
+            Eventually.await("the publisher to be admitted", Duration.ofSeconds(5),
+                    () -> application.admitted.get() == 1);
+            client.messageStart(6, 9, 5000, 128).shutdownOutput();
             Eventually.await("the warning", Duration.ofSeconds(5), () -> !log.containing("WARN").isEmpty());
             List<String> warnings = log.containing("WARN");
             assertEquals(1, warnings.size(), "one line: " + warnings);

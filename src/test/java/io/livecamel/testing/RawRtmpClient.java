@@ -164,6 +164,14 @@ public final class RawRtmpClient implements AutoCloseable {
         return received.toString();
     }
 
+    /**
+     * Ends the connection's sending side (a FIN): unlike {@link #close()} with bytes from the server still unread,
+     * which resets the connection and may make the server drop what it has not read yet.
+     */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
