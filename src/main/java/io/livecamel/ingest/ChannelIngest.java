@@ -46,8 +46,7 @@ final class ChannelIngest {
         this.component = component;
         this.sessionThread = sessionThread;
         this.events = new ChannelEvents(channel.name());
-        this.room = new ChannelRoom(channel.name(), component.channelFolder(channel.name()),
-                component.getHlsListSize(), component.getMaxBacklog());
+        this.room = new ChannelRoom(channel.name(), component);
         this.session = new ChannelSession(this, component);
     }
 

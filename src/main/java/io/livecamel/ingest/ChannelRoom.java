@@ -2,7 +2,6 @@ package io.livecamel.ingest;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 import io.livecamel.hls.Session;
@@ -19,21 +18,19 @@ final class ChannelRoom {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelRoom.class);
 
     private final String channel;
-    private final Path folder;
-    private final int listSize;
-    private final int maxBacklog;
+    private final IngestComponent component;
     /** Whether the last look found the channel's segments on local disk past what it may keep. */
     private volatile boolean full;
 
-    ChannelRoom(String channel, Path folder, int listSize, int maxBacklog) {
+    ChannelRoom(String channel, IngestComponent component) {
         this.channel = channel;
-        this.folder = folder;
-        this.listSize = listSize;
-        this.maxBacklog = maxBacklog;
+        this.component = component;
     }
 
     /** Why the channel cannot keep more segments on local disk, or empty. */
     Optional<String> problem() {
+        int listSize = component.getHlsListSize();
+        int maxBacklog = component.getMaxBacklog();
         long kept = localSegments();
         boolean now = kept >= listSize + maxBacklog;
         boolean before = full;
@@ -52,7 +49,7 @@ final class ChannelRoom {
 
     /** The finished segments in the channel's folder. */
     private long localSegments() {
-        try (var files = Files.list(folder)) {
+        try (var files = Files.list(component.channelFolder(channel))) {
             return files.map(file -> file.getFileName().toString())
                     .filter(name -> name.endsWith(".ts") && Session.isSegment(name)).count();
         } catch (IOException e) {

@@ -1,7 +1,6 @@
 package io.livecamel.ingest;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -184,8 +183,8 @@ final class ChannelSession {
 
     private void graceIsOver() {
         if (live == null && waiting == null && session != null && !stopping) {
-            endSession("no publisher came back within " + BigDecimal.valueOf(grace().toMillis(), 3)
-                    .stripTrailingZeros().toPlainString() + " s (" + lastReason + ")");
+            endSession("no publisher came back within " + component.reconnectGraceSeconds() + " s (" + lastReason
+                    + ")");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.livecamel.ingest;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -158,6 +159,11 @@ public class IngestComponent extends DefaultComponent {
     /** Connections open on the RTMP server(s) now. */
     public int rtmpConnections() {
         return servers.rtmpConnections();
+    }
+
+    /** The reconnect grace in seconds the way a person writes them ({@code 15}, {@code 0.5}). */
+    public String reconnectGraceSeconds() {
+        return BigDecimal.valueOf(Math.round(reconnectGrace * 1000), 3).stripTrailingZeros().toPlainString();
     }
 
     /** The ffmpeg this component runs, found (and checked) the first time it is needed. */

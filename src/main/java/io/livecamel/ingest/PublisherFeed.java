@@ -229,8 +229,4 @@ final class PublisherFeed implements MediaSink {
     synchronized List<String> ffmpegTail() {
         return writer == null ? List.of() : writer.tail();
     }
-
-    Tracks tracks() {
-        return tracks;
-    }
 }

@@ -1,6 +1,5 @@
 package io.livecamel.routes;
 
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
@@ -143,8 +142,7 @@ public class StreamingConfiguration implements CamelConfiguration {
         PropertiesComponent properties = context.getPropertiesComponent();
         Map<String, String> defaults = Map.of(
                 "streaming.s3.bucket", settings.s3Bucket(),
-                "streaming.reconnect-grace", BigDecimal.valueOf(ingest.getReconnectGrace()).stripTrailingZeros()
-                        .toPlainString(),
+                "streaming.reconnect-grace", ingest.reconnectGraceSeconds(),
                 "streaming.recording", Boolean.toString(settings.recording()),
                 "streaming.cloudfront.invalidation-interval",
                 Integer.toString(settings.cloudFrontInvalidationInterval()));

@@ -75,14 +75,10 @@ public final class IngestSettings {
             }
             throw new InvalidSettingException(name, properties.apply(name).orElse(e.value()), problem);
         }
-        Map<Integer, String> ports = new LinkedHashMap<>();
-        ports.put(ingest.getRtmpPort(), "the RTMP server (streaming.rtmp.port)");
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("the RTMP server (streaming.rtmp.port)", ingest.getRtmpPort());
         if (ingest.getRtmpsPort() > 0) {
-            if (ports.containsKey(ingest.getRtmpsPort())) {
-                throw new InvalidSettingException("Port " + ingest.getRtmpsPort() + " is set for both "
-                        + ports.get(ingest.getRtmpsPort()) + " and the RTMPS server (streaming.rtmps.port)");
-            }
-            ports.put(ingest.getRtmpsPort(), "the RTMPS server (streaming.rtmps.port)");
+            ports.put("the RTMPS server (streaming.rtmps.port)", ingest.getRtmpsPort());
         }
         settings.checkPorts(ports);
         return ingest;

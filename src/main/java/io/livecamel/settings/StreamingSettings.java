@@ -106,11 +106,11 @@ public final class StreamingSettings {
 
     /**
      * No two servers on one port: the second could not bind. {@code ingestPorts} are the TCP ports of the ingest
-     * ({@link IngestSettings}), by port: what uses each.
+     * ({@link IngestSettings}): what uses each, and its port, in the order they are claimed.
      */
-    public void checkPorts(Map<Integer, String> ingestPorts) {
+    public void checkPorts(Map<String, Integer> ingestPorts) {
         Map<Integer, String> tcp = new HashMap<>();
-        ingestPorts.forEach((port, user) -> claim(tcp, port, user));
+        ingestPorts.forEach((user, port) -> claim(tcp, port, user));
         Map<Integer, String> udp = new HashMap<>();
         httpPort.ifPresent(port -> claim(tcp, port, "the HTTP server (streaming.http.port)"));
         if (s3Embedded) {
@@ -138,8 +138,6 @@ public final class StreamingSettings {
     private static String trimSlashes(String prefix) {
         return prefix.replaceAll("^/+", "").replaceAll("/+$", "");
     }
-
-
 
     public boolean s3Embedded() {
         return s3Embedded;
