@@ -59,7 +59,7 @@ public final class Channel {
 
     /** Replaces the key in a text that may carry it (an ffmpeg log line, an error message). */
     public String redact(String text) {
-        return text == null ? null : text.replace(key, "<stream key>");
+        return text == null || key.isEmpty() ? text : text.replace(key, "<stream key>");
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Exchange;
 
@@ -25,6 +26,8 @@ final class ChannelEvents {
     private final BlockingQueue<Map<String, Object>> queue = new LinkedBlockingQueue<>();
     /** The file events (event and session) queued and not yet taken. */
     private final Set<String> fileEventsQueued = ConcurrentHashMap.newKeySet();
+    /** Events taken whose route has not finished with them. */
+    private final AtomicInteger inHand = new AtomicInteger();
 
     ChannelEvents(String channel) {
         this.channel = channel;
@@ -55,10 +58,23 @@ final class ChannelEvents {
     /** The next event, waiting up to {@code timeout} for one; {@code null} if none came. */
     Map<String, Object> next(long timeout, TimeUnit unit) throws InterruptedException {
         Map<String, Object> event = queue.poll(timeout, unit);
-        if (event != null && event.containsKey(Exchange.FILE_NAME)) {
-            fileEventsQueued.remove(key(event));
+        if (event != null) {
+            inHand.incrementAndGet();
+            if (event.containsKey(Exchange.FILE_NAME)) {
+                fileEventsQueued.remove(key(event));
+            }
         }
         return event;
+    }
+
+    /** The route has finished with an event {@link #next} gave. */
+    void done() {
+        inHand.decrementAndGet();
+    }
+
+    /** True when no event waits and none is in the route. */
+    boolean idle() {
+        return queue.isEmpty() && inHand.get() == 0;
     }
 
     int waiting() {

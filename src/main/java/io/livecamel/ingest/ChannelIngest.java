@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.livecamel.hls.Session;
 import io.livecamel.media.Admission;
+import io.livecamel.media.PublishRequest;
 import io.livecamel.media.PublisherLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,11 @@ final class ChannelIngest {
     private final SessionJournals journals = new SessionJournals();
     /** Between the first route started and {@link #stop}: publishers are let in. */
     private volatile boolean open;
+    /** When a publisher was last admitted, or the session last changed (System.nanoTime). */
+    private volatile long lastUsed = System.nanoTime();
+    /** The session now, if any, and its live publisher: written on the session thread, read anywhere. */
+    private volatile String currentSession;
+    private volatile PublisherFeed liveFeed;
 
     ChannelIngest(Channel channel, IngestComponent component, ExecutorService sessionThread) {
         this.channel = channel;
@@ -90,8 +96,13 @@ final class ChannelIngest {
         open = true;
     }
 
-    /** A publisher with this channel's key: it may go on to the check of its tracks. Never blocks. */
-    Admission admit(PublisherLink link, String protocol) {
+    /**
+     * A publisher admitted to this channel ({@code request}: what it asked for, null for SRT): it may go on to the
+     * check of its tracks. Never blocks.
+     */
+    Admission admit(PublisherLink link, PublishRequest request, SessionTerms terms) {
+        lastUsed = System.nanoTime();
+        String protocol = request == null ? "SRT" : request.protocol();
         if (!open) {
             return Admission.refused(channel.name(), "channel " + channel.name() + " is not running");
         }
@@ -103,7 +114,7 @@ final class ChannelIngest {
             return Admission.refused(channel.name(), "channel " + channel.name() + " has had no route to take its "
                     + "events for too long (" + events.waiting() + " wait)");
         }
-        return Admission.admitted(channel.name(), new PublisherFeed(this, link, protocol,
+        return Admission.admitted(channel.name(), new PublisherFeed(this, link, protocol, request, terms,
                 component.ffmpeg().readsEnhancedHevc()));
     }
 
@@ -138,6 +149,50 @@ final class ChannelIngest {
     /** Writes down the segments the session's playlist lists now ({@link SessionJournal}). On the session thread. */
     void journal(String ofSession) {
         journals.update(folder(), ofSession);
+    }
+
+    /** The session thread tells the session now and its live publisher (null: none). */
+    void sessionChanged(String session, PublisherFeed live) {
+        currentSession = session;
+        liveFeed = live;
+        lastUsed = System.nanoTime();
+    }
+
+    /** The session now, if any. */
+    Optional<String> session() {
+        return Optional.ofNullable(currentSession);
+    }
+
+    /** The live publisher, if any. */
+    PublisherFeed liveFeed() {
+        return liveFeed;
+    }
+
+    /** How long nothing has happened on the channel: zero while it has a session or events to deliver. */
+    Duration idleFor() {
+        if (currentSession != null || !events.idle()) {
+            return Duration.ZERO;
+        }
+        return Duration.ofNanos(System.nanoTime() - lastUsed);
+    }
+
+    /**
+     * Ends the session now, with {@code reason} and no reconnect grace ({@code stopped}, {@code revoked}): its
+     * publishers are cut. Only while {@code live} is its live publisher, when given. False when it had no session.
+     */
+    boolean endNow(PublisherFeed live, String reason) {
+        if (currentSession == null || live != null && live != liveFeed) {
+            return false;
+        }
+        sessionThread.execute(() -> session.endNow(live, reason));
+        return true;
+    }
+
+    /** The channel is gone (made on demand, idle): its session thread stops, its folder is no longer watched. */
+    void close() {
+        open = false;
+        component.folders().forget(folder());
+        component.getCamelContext().getExecutorServiceManager().shutdown(sessionThread);
     }
 
     /** Why the channel cannot keep more segments on local disk now, or empty ({@link ChannelRoom}). */

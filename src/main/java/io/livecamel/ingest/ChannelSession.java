@@ -37,6 +37,10 @@ final class ChannelSession {
     private ScheduledFuture<?> graceTimeout;
     private boolean stopping;
     private String lastReason;
+    /** What the admission gave the session's newest publisher: on every event of the session. */
+    private SessionTerms terms = SessionTerms.NONE;
+    /** Set when the session must end as soon as its publisher is gone, without a grace: why. */
+    private String endingNow;
     private CountDownLatch idle = new CountDownLatch(0);
     private boolean recoveryDone;
 
@@ -79,6 +83,7 @@ final class ChannelSession {
                 channel.events().add(ended);
             } else {
                 session = left;
+                channel.sessionChanged(session, null);
                 connection = found.connections();
                 sessionStarted = true;
                 idle = new CountDownLatch(1);
@@ -110,6 +115,7 @@ final class ChannelSession {
             session = Session.newId();
             connection = 0;
             sessionStarted = false;
+            endingNow = null;
             idle = new CountDownLatch(1);
         }
         if (graceTimeout != null) {
@@ -134,6 +140,8 @@ final class ChannelSession {
             return;
         }
         live = feed;
+        terms = feed.terms();
+        channel.sessionChanged(session, feed);
         if (!feed.go(writer, number)) {
             return; // the publisher went while ffmpeg started: its exit ends the connection
         }
@@ -143,6 +151,7 @@ final class ChannelSession {
                 : IngestEvent.SessionStarted, session);
         event.put(StreamingHeaders.CONNECTION, number);
         feed.describe(event);
+        terms.describe(event);
         channel.events().add(event);
     }
 
@@ -152,6 +161,7 @@ final class ChannelSession {
             return;
         }
         live = null;
+        channel.sessionChanged(session, null);
         String reason = feed.ended(exitCode, component.disk()::problem);
         lastReason = reason;
         if (sessionStarted) {
@@ -159,12 +169,18 @@ final class ChannelSession {
             event.put(StreamingHeaders.CONNECTION, feed.connection());
             event.put(StreamingHeaders.EXIT_CODE, exitCode);
             event.put(StreamingHeaders.REASON, reason);
+            terms.describe(event);
             channel.events().add(event);
         }
-        if (waiting != null) {
+        if (endingNow != null) {
+            endSession(endingNow);
+        }
+        if (waiting != null) { // a newer publisher took over (after an end now: in a new session)
             PublisherFeed next = waiting;
             waiting = null;
             start(next);
+        } else if (session == null) {
+            return; // ended now
         } else if (stopping) {
             endSession("the application stopped");
         } else {
@@ -200,10 +216,14 @@ final class ChannelSession {
         if (session != null && sessionStarted) {
             Map<String, Object> event = channel.events().event(IngestEvent.SessionEnded, session);
             event.put(StreamingHeaders.REASON, reason);
+            terms.describe(event);
             channel.events().add(event);
         }
         session = null;
         sessionStarted = false;
+        terms = SessionTerms.NONE;
+        endingNow = null;
+        channel.sessionChanged(null, null);
         idle.countDown();
     }
 
@@ -216,6 +236,27 @@ final class ChannelSession {
         if (live != null) {
             component.disk().spaceProblem().or(channel::backlogProblem).ifPresent(problem ->
                     live.cut("The server cannot store more of this stream now: " + problem + "."));
+        }
+    }
+
+    /**
+     * The session ends now with {@code reason} ({@code stopped}, {@code revoked}), without waiting for its publisher
+     * to come back: publishers are cut, and the session ends once their ffmpeg has. When {@code only} is given, only
+     * while it is the live publisher.
+     */
+    void endNow(PublisherFeed only, String reason) {
+        if (session == null || only != null && only != live) {
+            return;
+        }
+        endingNow = reason;
+        if (waiting != null) {
+            waiting.cut("The session was ended (" + reason + ").");
+            waiting = null;
+        }
+        if (live != null) {
+            live.cut("The session was ended (" + reason + ").");
+        } else {
+            endSession(reason);
         }
     }
 

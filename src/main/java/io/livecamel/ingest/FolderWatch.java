@@ -46,6 +46,15 @@ final class FolderWatch {
         }
     }
 
+    /** No longer tells of files in {@code folder}. */
+    void forget(Path folder) {
+        WatchKey key = keys.remove(folder.toAbsolutePath().normalize());
+        if (key != null) {
+            key.cancel();
+            folders.remove(key);
+        }
+    }
+
     void close() throws IOException {
         service.close();
     }

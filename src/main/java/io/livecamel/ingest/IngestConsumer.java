@@ -85,7 +85,11 @@ public class IngestConsumer extends DefaultConsumer {
             while (running) {
                 Map<String, Object> event = channel.events().next(POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (event != null) {
-                    deliver(event);
+                    try {
+                        deliver(event);
+                    } finally {
+                        channel.events().done();
+                    }
                 }
             }
         } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.livecamel.rtmp.RtmpLimits;
 import io.livecamel.rtmp.RtmpServer;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -49,7 +50,9 @@ final class IngestServers extends ServiceSupport {
         if (server != null) {
             return;
         }
-        server = new RtmpServer(component.channels());
+        // the decision has the admission's time, and a second for the answer to come back
+        server = new RtmpServer(component.admissions(), RtmpLimits.DEFAULT.withDecisionTimeout(
+                java.time.Duration.ofMillis(component.admissionTimeoutMillis() + 1000)));
         rtmp = new ServerBinding(server, "rtmp", component.getRtmpPort(), null, states, component.timer());
         rtmp.start();
         if (tls != null) {

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import io.livecamel.media.Flv;
 import io.livecamel.media.FlvTag;
 import io.livecamel.media.MediaSink;
+import io.livecamel.media.PublishRequest;
 import io.livecamel.media.PublisherLink;
 import io.livecamel.media.Tracks;
 import io.netty.buffer.ByteBuf;
@@ -37,6 +38,8 @@ final class PublisherFeed implements MediaSink {
     private final ChannelIngest channel;
     private final PublisherLink link;
     private final String protocol;
+    private final PublishRequest request;
+    private final SessionTerms terms;
     private final Tracks tracks;
     private final List<FlvTag> held = new ArrayList<>();
     private long heldBytes;
@@ -45,10 +48,13 @@ final class PublisherFeed implements MediaSink {
     private String endReason;
     private int connection;
 
-    PublisherFeed(ChannelIngest channel, PublisherLink link, String protocol, boolean hevcReadable) {
+    PublisherFeed(ChannelIngest channel, PublisherLink link, String protocol, PublishRequest request,
+            SessionTerms terms, boolean hevcReadable) {
         this.channel = channel;
         this.link = link;
         this.protocol = protocol;
+        this.request = request;
+        this.terms = terms;
         this.tracks = new Tracks(hevcReadable);
     }
 
@@ -191,6 +197,16 @@ final class PublisherFeed implements MediaSink {
 
     String protocol() {
         return protocol;
+    }
+
+    /** What the publisher asked for (null for SRT, which has no admission route). */
+    PublishRequest request() {
+        return request;
+    }
+
+    /** What the admission gave it besides its channel. */
+    SessionTerms terms() {
+        return terms;
     }
 
     int connection() {

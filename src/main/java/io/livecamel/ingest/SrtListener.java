@@ -142,7 +142,7 @@ final class SrtListener {
             FlvReader reader = new FlvReader(listener.getInputStream());
             if (reader.header()) {
                 streamed = true;
-                Admission admission = channel.admit(link, "SRT");
+                Admission admission = channel.admit(link, null, SessionTerms.NONE);
                 if (!admission.isAdmitted()) {
                     LOG.warn("Channel {}: refused an SRT publisher: {}", channel.name(), admission.refusal());
                     listener.destroy();

@@ -8,8 +8,9 @@ import org.apache.camel.spi.Metadata;
  */
 public final class StreamingHeaders {
 
-    /** The channel name (public). */
-    @Metadata(description = "The channel name (public).", javaType = "String")
+    /** The channel name (public); from the admission route, the channel it admits the publisher to. */
+    @Metadata(description = "The channel name (public). From the admission route: the channel the publisher is "
+            + "admitted to.", javaType = "String")
     public static final String CHANNEL = "StreamingChannel";
     /** The publishing session id (it prefixes the session's segment names). */
     @Metadata(description = "The session id; it prefixes the session's segment names.", javaType = "String")
@@ -37,6 +38,44 @@ public final class StreamingHeaders {
     public static final String AUDIO_CODEC = "StreamingAudioCodec";
     @Metadata(description = "On SessionStarted and PublisherReconnected: the video's width x height, when known.", javaType = "String")
     public static final String RESOLUTION = "StreamingResolution";
+
+    /** On a session's events: the metadata the admission gave the publisher (a map; a user id...). */
+    @Metadata(description = "On the session events: the metadata the admission route gave the session's publisher "
+            + "(a map), when it gave any.", javaType = "java.util.Map")
+    public static final String METADATA = "StreamingMetadata";
+    /** On a session's events: whether the session is kept as a recording, when the admission said. */
+    @Metadata(description = "On the session events: whether the session is kept as a recording, when the admission "
+            + "route said so (else the application's setting decides).", javaType = "Boolean")
+    public static final String RECORD = "StreamingRecord";
+
+    // the admission route's message: what a publisher asks for, and the answer
+
+    /** To the admission route: {@code publish} (a publisher asks) or {@code update} (a live one is checked again). */
+    @Metadata(label = "admission", description = "To the admission route: publish (a publisher asks to publish) or "
+            + "update (a live publisher is checked again).", javaType = "String", enums = "publish,update")
+    public static final String CALL = "StreamingCall";
+    @Metadata(label = "admission", description = "To the admission route: RTMP or RTMPS.", javaType = "String")
+    public static final String PROTOCOL = "StreamingProtocol";
+    @Metadata(label = "admission", description = "To the admission route: the application the publisher connected "
+            + "to (live).", javaType = "String")
+    public static final String APP = "StreamingApp";
+    /** To the admission route: the stream name without its query, the secret key. Never log it. */
+    @Metadata(label = "admission", description = "To the admission route: the stream name without its query, "
+            + "the secret stream key. Never log it.", javaType = "String", secret = true)
+    public static final String STREAM_KEY = "StreamingStreamKey";
+    @Metadata(label = "admission", description = "To the admission route: the query parameters of the publish URL "
+            + "(rtmp://host/live/KEY?token=...), decoded, as a map.", javaType = "java.util.Map")
+    public static final String QUERY = "StreamingQuery";
+    @Metadata(label = "admission", description = "To the admission route: the URL the publisher says it connected "
+            + "to (RTMP's tcUrl).", javaType = "String")
+    public static final String TC_URL = "StreamingTcUrl";
+    @Metadata(label = "admission", description = "To the admission route: the connection's number on this server "
+            + "(nginx-rtmp's clientid).", javaType = "Long")
+    public static final String CLIENT_ID = "StreamingClientId";
+    /** From the admission route: why the publisher is refused; set, it refuses whatever else is set. */
+    @Metadata(label = "admission", description = "From the admission route: why the publisher is refused (told to "
+            + "the publisher and the log: never a secret). Set, it refuses.", javaType = "String")
+    public static final String REFUSAL = "StreamingRefusal";
 
     private StreamingHeaders() {
     }

@@ -1,10 +1,13 @@
 package io.livecamel.routes;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
+import io.livecamel.admission.BackendAnswer;
+import io.livecamel.admission.HttpBackend;
 import io.livecamel.cdn.CdnInvalidation;
 import io.livecamel.ingest.Channel;
 import io.livecamel.ingest.IngestComponent;
@@ -106,7 +109,14 @@ public class StreamingConfiguration implements CamelConfiguration {
         context.getRegistry().bind("cdn", cdn);
         context.getRegistry().bind("sessionEvent", new SessionEvent());
         context.addComponent(IngestComponent.SCHEME, ingest);
-        ChannelRoutes channelRoutes = new ChannelRoutes(settings);
+        // who may publish (admission.camel.yaml): the channels' keys, or the HTTP backend
+        context.getRegistry().bind("ingest", ingest);
+        settings.admissionUrl().ifPresent(url -> context.getRegistry().bind("admissionBackend", new HttpBackend(url,
+                settings.admissionSecret().orElse(null), Duration.ofMillis(Math.round(ingest.getAdmissionTimeout()
+                        * 1000)))));
+        context.getRegistry().bind("backendAnswer", new BackendAnswer());
+        ChannelRoutes channelRoutes = new ChannelRoutes(settings, ingest);
+        ingest.setChannelRouteFactory(channelRoutes);
         context.addStartupListener(channelRoutes);
         EventGate gate = new EventGate();
         context.addRoutePolicyFactory(gate);

@@ -8,6 +8,7 @@ import io.livecamel.media.Admission;
 import io.livecamel.media.FormatException;
 import io.livecamel.media.FlvTag;
 import io.livecamel.media.MediaSink;
+import io.livecamel.media.PublishRequest;
 import io.livecamel.media.Publishers;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -20,28 +21,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One RTMP connection, from the handshake to the end of its publication: answers {@code connect},
- * {@code releaseStream}, {@code FCPublish}, {@code createStream}, {@code publish}, {@code FCUnpublish} and
- * {@code deleteStream}; refuses {@code play}. The stream key in {@code publish} picks the channel
- * ({@link Publishers}); once admitted, audio and video go to the channel's {@link MediaSink} with the
- * {@code onMetaData}, and every other data message (text tracks, cue points) is dropped. Each refusal, each broken
+ * One RTMP connection, from the handshake to the end of its publication, after {@link ConnectCommands} (the
+ * conversation up to {@code publish}): the stream key in {@code publish} picks the channel
+ * ({@link Publishers}), whose decision may take a while: the connection waits for it without holding up its network
+ * thread, media sent meanwhile is dropped, and {@code NetStream.Publish.Start} is sent only once admitted. Then
+ * audio and video go to the channel's {@link MediaSink} with the {@code onMetaData}, and every other data message (text tracks, cue points) is dropped. Each refusal, each broken
  * rule and each timeout is one WARN naming the peer address from the socket (and the channel, once known), never
  * the key; a connection that closes without sending a byte (a load balancer's check) is not worth a line.
  */
 final class PublishHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishHandler.class);
-    private static final int STREAM_ID = 1;
+    private static final int STREAM_ID = ConnectCommands.STREAM_ID;
 
     private final Publishers publishers;
     private final RtmpLimits limits;
-    private final String scheme;
     private final ChunkDecoder decoder;
     private Channel channel;
     private String peer;
     private boolean bytesSeen;
     private boolean handshakeDone;
-    private boolean connected;
+    /** Between {@code publish} and the application's decision. */
+    private boolean deciding;
     private String channelName;
     private MediaSink sink;
     private boolean ended;
@@ -49,11 +50,12 @@ final class PublishHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private RtmpPublisherLink link;
     private ScheduledFuture<?> deadline;
+    /** What a publisher sent before it was admitted. */
+    private final HeldMessages held = new HeldMessages();
 
-    PublishHandler(Publishers publishers, RtmpLimits limits, String scheme, ChunkDecoder decoder) {
+    PublishHandler(Publishers publishers, RtmpLimits limits, ChunkDecoder decoder) {
         this.publishers = publishers;
         this.limits = limits;
-        this.scheme = scheme;
         this.decoder = decoder;
     }
 
@@ -77,8 +79,15 @@ final class PublishHandler extends ChannelInboundHandlerAdapter {
         channel = ctx.channel();
         link = new RtmpPublisherLink(channel);
         peer = link.address();
-        deadline = ctx.executor().schedule(() -> timeout(ctx), limits.handshakeTimeout().toNanos(),
-                TimeUnit.NANOSECONDS);
+        deadline(ctx, limits.handshakeTimeout());
+    }
+
+    /** The connection is closed if nothing changes within {@code time} (the deadline before is cancelled). */
+    private void deadline(ChannelHandlerContext ctx, java.time.Duration time) {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        deadline = ctx.executor().schedule(() -> timeout(ctx), time.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Told by the first handler that bytes arrived. */
@@ -88,6 +97,11 @@ final class PublishHandler extends ChannelInboundHandlerAdapter {
 
     private void timeout(ChannelHandlerContext ctx) {
         if (sink != null || !channel.isActive()) {
+            return;
+        }
+        if (deciding) { // a late decision finds the connection ended
+            decided(ctx, STREAM_ID, Admission.failed(null, "the server did not decide within "
+                    + RtmpLimits.seconds(limits.decisionTimeout())));
             return;
         }
         closing = true;
@@ -104,9 +118,10 @@ final class PublishHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == Handshake.HandshakeDone.INSTANCE) {
             handshakeDone = true;
-            deadline.cancel(false);
-            deadline = ctx.executor().schedule(() -> timeout(ctx), limits.publishTimeout().toNanos(),
-                    TimeUnit.NANOSECONDS);
+            deadline(ctx, limits.publishTimeout());
+        } else if (event == ConnectCommands.Refused.INSTANCE) {
+            ended = true; // the conversation before publish was refused, and said so
+            closing = true;
         } else if (event instanceof RtmpPublisherLink.Cut cut) {
             ended = true; // the sink ended it: it is not told again
             closing = true;
@@ -125,7 +140,21 @@ final class PublishHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ConnectCommands.PublishAsked publish) {
+            publish(ctx, publish);
+            return;
+        } else if (msg instanceof RtmpCommand command) {
+            switch (command.name()) {
+                case "FCUnpublish", "deleteStream", "closeStream" -> end("the publisher disconnected");
+                default -> LOG.debug("RTMP client {}: command {} ignored", peer, command.name());
+            }
+            return;
+        }
         RtmpMessage message = (RtmpMessage) msg;
+        if (deciding && message.type() != RtmpMessage.USER_CONTROL) {
+            held.hold(message);
+            return;
+        }
         boolean handedOver = false;
         try {
             switch (message.type()) {
@@ -135,7 +164,6 @@ final class PublishHandler extends ChannelInboundHandlerAdapter {
                         handedOver = true;
                     }
                 }
-                case RtmpMessage.COMMAND_AMF0, RtmpMessage.COMMAND_AMF3 -> command(ctx, message);
                 case RtmpMessage.DATA_AMF0, RtmpMessage.DATA_AMF3 -> data(message);
                 case RtmpMessage.USER_CONTROL -> RtmpCommand.pingRequest(message)
                         .ifPresent(timestamp -> RtmpReplies.pong(ctx, timestamp));
@@ -148,78 +176,54 @@ final class PublishHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void command(ChannelHandlerContext ctx, RtmpMessage message) {
-        RtmpCommand command = RtmpCommand.of(message);
-        String name = command.name();
-        double transaction = command.transaction();
-        switch (name) {
-            case "connect" -> connect(ctx, command);
-            case "releaseStream", "FCPublish" -> {
-                requireConnected(name);
-                RtmpReplies.result(ctx, transaction, null, null);
-            }
-            case "createStream" -> {
-                requireConnected(name);
-                RtmpReplies.result(ctx, transaction, null, (double) STREAM_ID);
-            }
-            case "publish" -> publish(ctx, command);
-            case "FCUnpublish", "deleteStream", "closeStream" -> end("the publisher disconnected");
-            case "play", "play2" -> {
-                RtmpReplies.status(ctx, message.streamId(), "error", "NetStream.Play.Failed",
-                        "This server takes publishers only: watch on its player page.");
-                warn("asked to play; this server takes publishers only");
-                closeAfterFlush(ctx);
-            }
-            default -> LOG.debug("RTMP client {}: command {} ignored", peer, name);
-        }
-    }
-
-    private void requireConnected(String command) {
-        if (!connected) {
-            throw new RtmpProtocolException("sent " + command + " before connect");
-        }
-    }
-
-    private void connect(ChannelHandlerContext ctx, RtmpCommand command) {
-        if (connected) {
-            throw new RtmpProtocolException("sent connect twice");
-        }
-        double transaction = command.transaction();
-        String app = command.commandObject().get("app") instanceof String text ? text : "";
-        app = app.replaceAll("\\?.*", "").replaceAll("/+$", "");
-        if (!app.equals("live")) {
-            RtmpReplies.rejected(ctx, transaction, "Publish to " + scheme + "://host/live/<stream key>.");
-            warn("connected to the application '" + app.replaceAll("[^A-Za-z0-9._/-]", "?") + "', not 'live'");
-            closeAfterFlush(ctx);
-            return;
-        }
-        connected = true;
-        RtmpReplies.connected(ctx, transaction);
-    }
-
-    private void publish(ChannelHandlerContext ctx, RtmpCommand command) {
-        requireConnected("publish");
-        if (sink != null || ended) {
+    private void publish(ChannelHandlerContext ctx, ConnectCommands.PublishAsked publish) {
+        if (deciding || sink != null || ended) {
             throw new RtmpProtocolException("sent publish twice on one connection");
         }
-        int streamId = command.streamId();
-        String key = command.streamName();
-        Admission admission = key.isEmpty() ? Admission.refused(null, "it published without a stream key")
-                : publishers.admit(key, link);
+        int streamId = publish.streamId();
+        PublishRequest request = publish.request();
+        if (request.streamKey().isEmpty()) {
+            decided(ctx, streamId, Admission.refused(null, "it published without a stream key"));
+            return;
+        }
+        deciding = true;
+        deadline(ctx, limits.decisionTimeout());
+        publishers.admit(request, link).whenComplete((admission, failure) -> {
+            Admission decision = admission != null ? admission
+                    : Admission.failed(null, "the server failed to decide (" + failure + ")");
+            if (ctx.executor().inEventLoop()) { // decided at once (the channels' own keys)
+                decided(ctx, streamId, decision);
+            } else {
+                ctx.executor().execute(() -> decided(ctx, streamId, decision));
+            }
+        });
+    }
+
+    /** The application has decided (on this connection's event loop): the publisher is told, once. */
+    private void decided(ChannelHandlerContext ctx, int streamId, Admission admission) {
+        deciding = false;
+        if (!admission.isAdmitted() || ended || !channel.isActive()) {
+            held.release(null);
+        }
+        if (ended || !channel.isActive()) { // it left, or waited too long: nothing is kept for it
+            if (admission.isAdmitted()) {
+                admission.sink().end("the connection closed before it was admitted");
+            }
+            return;
+        }
         channelName = admission.channel();
         if (!admission.isAdmitted()) {
-            RtmpReplies.status(ctx, streamId, "error", "NetStream.Publish.BadName",
-                    "Refused: " + admission.refusal() + ".");
+            ended = true;
+            RtmpReplies.refused(ctx, streamId, admission);
             warn("refused: " + admission.refusal());
             closeAfterFlush(ctx);
             return;
         }
         sink = admission.sink();
         deadline.cancel(false);
-        RtmpReplies.streamBegin(ctx, streamId);
-        RtmpReplies.status(ctx, streamId, "status", "NetStream.Publish.Start",
-                "Publishing on channel " + channelName + ".");
+        RtmpReplies.started(ctx, streamId, channelName);
         LOG.info("Channel {}: RTMP publisher {} admitted", channelName, peer);
+        held.release(message -> channelRead(ctx, message));
     }
 
     private void data(RtmpMessage message) {
@@ -228,7 +232,6 @@ final class PublishHandler extends ChannelInboundHandlerAdapter {
             RtmpCommand.metadata(message, peer).ifPresent(sink::metadata);
         }
     }
-
 
     private void closeAfterFlush(ChannelHandlerContext ctx) {
         closing = true;
@@ -254,6 +257,8 @@ final class PublishHandler extends ChannelInboundHandlerAdapter {
             warn("closed the connection in the middle of a message");
         } else if (sink != null) {
             end("the connection closed");
+        } else if (deciding && !closing) {
+            warn("closed the connection before its publish was decided");
         } else if (bytesSeen && !closing) {
             warn(handshakeDone ? "closed the connection without publishing" : "closed the connection during the "
                     + "RTMP handshake");
@@ -261,6 +266,7 @@ final class PublishHandler extends ChannelInboundHandlerAdapter {
             LOG.debug("RTMP client {} closed without sending anything", peer);
         }
         ended = true;
+        held.release(null);
         ctx.fireChannelInactive();
     }
 

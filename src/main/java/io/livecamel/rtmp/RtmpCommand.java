@@ -1,11 +1,14 @@
 package io.livecamel.rtmp;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 import io.livecamel.media.Amf0;
 import io.livecamel.media.FormatException;
+import io.livecamel.media.PublishRequest;
 import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,5 +69,27 @@ record RtmpCommand(String name, double transaction, List<Object> values, int str
     /** {@code publish}'s stream name (the stream key), without any {@code ?query}; empty when none was sent. */
     String streamName() {
         return values.size() > 3 && values.get(3) instanceof String text ? text.replaceAll("\\?.*", "") : "";
+    }
+
+    /** {@code connect}'s application, without a query or trailing slashes. */
+    String app() {
+        String app = commandObject().get("app") instanceof String text ? text : "";
+        return app.replaceAll("\\?.*", "").replaceAll("/+$", "");
+    }
+
+    /**
+     * What this {@code publish} asks for, on a connection that sent {@code connect}: the query is the stream name's,
+     * then the application's ({@code rtmp://host/live?a=1} in OBS's server field).
+     */
+    PublishRequest publishRequest(RtmpCommand connect, String scheme, long clientId) {
+        Map<String, String> query = new LinkedHashMap<>(PublishRequest.parseQuery(queryOf(values.size() > 3
+                ? values.get(3) : null)));
+        PublishRequest.parseQuery(queryOf(connect.commandObject().get("app"))).forEach(query::putIfAbsent);
+        String tcUrl = connect.commandObject().get("tcUrl") instanceof String text ? text : "";
+        return new PublishRequest(scheme.toUpperCase(Locale.ROOT), "live", streamName(), query, tcUrl, clientId);
+    }
+
+    private static String queryOf(Object name) {
+        return name instanceof String text && text.indexOf('?') >= 0 ? text.substring(text.indexOf('?') + 1) : "";
     }
 }

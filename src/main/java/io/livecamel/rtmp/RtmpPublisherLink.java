@@ -21,7 +21,12 @@ final class RtmpPublisherLink implements PublisherLink {
 
     RtmpPublisherLink(Channel channel) {
         this.channel = channel;
-        this.address = channel.remoteAddress() instanceof InetSocketAddress remote
+        this.address = addressOf(channel);
+    }
+
+    /** A connection's peer address and port, from the socket, or {@code unknown}. */
+    static String addressOf(Channel channel) {
+        return channel.remoteAddress() instanceof InetSocketAddress remote
                 ? remote.getAddress().getHostAddress() + ":" + remote.getPort() : "unknown";
     }
 

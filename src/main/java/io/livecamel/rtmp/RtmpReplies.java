@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.livecamel.media.Amf0;
+import io.livecamel.media.Admission;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 
@@ -54,6 +55,19 @@ final class RtmpReplies {
     static void pong(ChannelHandlerContext ctx, int timestamp) {
         control(ctx, RtmpMessage.USER_CONTROL, ctx.alloc().buffer(6).writeShort(7).writeInt(timestamp));
         ctx.flush();
+    }
+
+    /** {@code publish} refused: {@code .Failed} when nobody could decide, {@code .BadName} otherwise. */
+    static void refused(ChannelHandlerContext ctx, int streamId, Admission admission) {
+        status(ctx, streamId, "error", admission.failed() ? "NetStream.Publish.Failed" : "NetStream.Publish.BadName",
+                (admission.failed() ? "Not allowed to publish now: " : "Not allowed to publish: ")
+                        + admission.refusal() + ".");
+    }
+
+    /** {@code publish} admitted: the stream begins. */
+    static void started(ChannelHandlerContext ctx, int streamId, String channel) {
+        streamBegin(ctx, streamId);
+        status(ctx, streamId, "status", "NetStream.Publish.Start", "Publishing on channel " + channel + ".");
     }
 
     static void status(ChannelHandlerContext ctx, int streamId, String level, String code, String description) {

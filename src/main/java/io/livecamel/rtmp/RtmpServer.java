@@ -93,7 +93,7 @@ public final class RtmpServer implements AutoCloseable {
     /** The handlers of one connection, after TLS if any: the same for the server and its tests. */
     static void install(ChannelPipeline pipeline, Publishers publishers, RtmpLimits limits, String scheme) {
         ChunkDecoder decoder = new ChunkDecoder();
-        PublishHandler handler = new PublishHandler(publishers, limits, scheme, decoder);
+        PublishHandler handler = new PublishHandler(publishers, limits, decoder);
         pipeline.addLast("first-bytes", new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -105,6 +105,7 @@ public final class RtmpServer implements AutoCloseable {
         pipeline.addLast("idle", new IdleStateHandler(limits.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         pipeline.addLast("encoder", new ChunkEncoder());
         pipeline.addLast("handshake", new Handshake(decoder));
+        pipeline.addLast("commands", new ConnectCommands(scheme));
         pipeline.addLast("publish", handler);
     }
 

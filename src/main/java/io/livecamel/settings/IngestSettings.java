@@ -33,7 +33,9 @@ public final class IngestSettings {
             "streaming.hls.list-size", "hlsListSize",
             "streaming.reconnect-grace", "reconnectGrace",
             "streaming.disk.min-free-mb", "minFreeMb",
-            "streaming.upload.max-backlog", "maxBacklog");
+            "streaming.upload.max-backlog", "maxBacklog",
+            "streaming.admission.timeout", "admissionTimeout",
+            "streaming.admission.recheck-interval", "admissionRecheckInterval");
 
     private IngestSettings() {
     }

@@ -41,6 +41,9 @@ public final class StreamingSettings {
     private final OptionalInt httpPort;
     private final URI publicBaseUrl;
     private final boolean recording;
+    private final Optional<URI> admissionUrl;
+    private final Optional<String> admissionSecret;
+    private final Optional<String> apiToken;
 
     private StreamingSettings(Function<String, Optional<String>> properties, Collection<String> propertyNames) {
         PropertyValues values = new PropertyValues(properties);
@@ -54,6 +57,14 @@ public final class StreamingSettings {
         s3Prefix = trimSlashes(values.matchingOrEmpty("streaming.s3.prefix", "videos", PREFIX,
                 "use letters, digits, '.', '_', '-' and '/' only"));
         recording = values.bool("streaming.recording", true);
+        admissionUrl = values.optional("streaming.admission.url")
+                .map(v -> values.httpUri("streaming.admission.url", v));
+        admissionSecret = values.optional("streaming.admission.secret");
+        apiToken = values.optional("streaming.api.token");
+        if (apiToken.isPresent() && apiToken.get().length() < 16) {
+            throw new InvalidSettingException("streaming.api.token is too short (" + apiToken.get().length()
+                    + " characters): the admin API's token needs 16 characters or more");
+        }
         cloudFrontDistributionId = values.optional("streaming.cloudfront.distribution-id");
         cloudFrontInvalidationInterval = values.integer("streaming.cloudfront.invalidation-interval", 60, 1, 86_400);
         cloudFrontEndpoint = values.optional("streaming.cloudfront.endpoint")
@@ -218,6 +229,21 @@ public final class StreamingSettings {
     /** True when every session is kept as a video on demand once it has ended. */
     public boolean recording() {
         return recording;
+    }
+
+    /** The HTTP backend that decides who may publish, if one is set. */
+    public Optional<URI> admissionUrl() {
+        return admissionUrl;
+    }
+
+    /** The secret the requests to the admission backend are signed with (HMAC-SHA256), if one is set. */
+    public Optional<String> admissionSecret() {
+        return admissionSecret;
+    }
+
+    /** The bearer token of the admin API (stop a session), if it is on. */
+    public Optional<String> apiToken() {
+        return apiToken;
     }
 
     /** The object key of a session's recording, e.g. {@code videos/main/20261123-200512123-k3f9/index.m3u8}. */

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.livecamel.media.Admission;
 import io.livecamel.media.FlvTag;
 import io.livecamel.media.MediaSink;
+import io.livecamel.media.Publishers;
 import io.livecamel.media.Tracks;
 import io.livecamel.testing.FreePort;
 import io.livecamel.testing.LogCapture;
@@ -105,7 +107,7 @@ class RtmpFuzzIT {
         AtomicLong tags = new AtomicLong();
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.config().setAllocator(allocator);
-        RtmpServer.install(channel.pipeline(), (key, link) -> Admission.admitted("fuzz", new MediaSink() {
+        RtmpServer.install(channel.pipeline(), admitting(new MediaSink() {
             private final Tracks tracks = new Tracks(false);
 
             @Override
@@ -202,7 +204,7 @@ class RtmpFuzzIT {
     private static byte[] record(PublisherStart publisher) throws Exception {
         int serverPort = FreePort.find();
         ByteArrayOutputStream recorded = new ByteArrayOutputStream();
-        try (RtmpServer server = new RtmpServer((key, link) -> Admission.admitted("fuzz", new MediaSink() {
+        try (RtmpServer server = new RtmpServer(admitting(new MediaSink() {
                     @Override
                     public void metadata(Map<String, Object> values) {
                     }
@@ -298,5 +300,10 @@ class RtmpFuzzIT {
         List<ByteBuf> unreleased() {
             return made.stream().filter(buffer -> buffer.refCnt() > 0).toList();
         }
+    }
+
+    /** An application that admits every publisher to the channel fuzz, its media going to {@code sink}. */
+    private static Publishers admitting(MediaSink sink) {
+        return (request, link) -> CompletableFuture.completedFuture(Admission.admitted("fuzz", sink));
     }
 }

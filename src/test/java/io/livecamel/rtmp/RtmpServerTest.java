@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,6 +23,7 @@ import io.livecamel.media.Admission;
 import io.livecamel.media.FlvTag;
 import io.livecamel.media.MediaSink;
 import io.livecamel.media.PublisherLink;
+import io.livecamel.media.PublishRequest;
 import io.livecamel.media.Publishers;
 import io.livecamel.testing.Eventually;
 import io.livecamel.testing.FreePort;
@@ -43,7 +46,7 @@ class RtmpServerTest {
     private static final String KEY = "test-key-6f1c2a9d0b3e";
     private static final String WRONG_KEY = "wrong-key-a9b8c7d6e5f4";
     private static final RtmpLimits SHORT = new RtmpLimits(Duration.ofMillis(300), Duration.ofMillis(400),
-            Duration.ofMillis(400), 1100);
+            Duration.ofMillis(400), Duration.ofMillis(400), 1100);
 
     private final FakeApplication application = new FakeApplication();
     private LogCapture log;
@@ -192,9 +195,12 @@ class RtmpServerTest {
                 .commandOn(1, "publish", 3.0, null, WRONG_KEY + "?token=abc", "live")) {
             assertTrue(theWarning(client).endsWith("refused: no channel has this stream key"));
             assertTrue(client.received().contains("NetStream.Publish.BadName"), "the client was told why");
-            assertTrue(client.received().contains("Refused: no channel has this stream key."), client.received());
+            assertTrue(client.received().contains("Not allowed to publish: no channel has this stream key."),
+                    client.received());
         }
         assertEquals(List.of(WRONG_KEY), application.asked, "the key, without its query, was asked about");
+        assertEquals(Map.of("token", "abc"), application.lastRequest.query(), "the query was passed on");
+        assertEquals("RTMP", application.lastRequest.protocol());
     }
 
     @Test
@@ -246,7 +252,8 @@ class RtmpServerTest {
 
     @Test
     void connectionsPastTheLimitAreClosedAtOnceWithOneWarning() throws Exception {
-        listen(new RtmpLimits(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30), 3));
+        listen(new RtmpLimits(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), 3));
         List<Socket> open = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
@@ -373,15 +380,18 @@ class RtmpServerTest {
         final AtomicInteger admitted = new AtomicInteger();
         final AtomicInteger tags = new AtomicInteger();
         final List<String> ended = new CopyOnWriteArrayList<>();
+        volatile PublishRequest lastRequest;
 
         @Override
-        public Admission admit(String streamKey, PublisherLink link) {
+        public CompletionStage<Admission> admit(PublishRequest request, PublisherLink link) {
+            lastRequest = request;
+            String streamKey = request.streamKey();
             if (!streamKey.equals(KEY)) {
                 asked.add(streamKey);
-                return Admission.refused(null, "no channel has this stream key");
+                return CompletableFuture.completedFuture(Admission.refused(null, "no channel has this stream key"));
             }
             admitted.incrementAndGet();
-            return Admission.admitted("main", new MediaSink() {
+            return CompletableFuture.completedFuture(Admission.admitted("main", new MediaSink() {
                 @Override
                 public void metadata(Map<String, Object> values) {
                 }
@@ -396,7 +406,7 @@ class RtmpServerTest {
                 public void end(String reason) {
                     ended.add(reason);
                 }
-            });
+            }));
         }
     }
 }
