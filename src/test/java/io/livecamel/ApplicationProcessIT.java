@@ -51,7 +51,7 @@ class ApplicationProcessIT {
         "streaming.ffmpeg.path   | /no/ffmpeg   | Invalid setting streaming.ffmpeg.path='/no/ffmpeg': cannot run it",
         "streaming.s3.embedded   | false        | streaming.channels.main.key is not set",
         "streaming.channels.main.srt-port | 9998 | streaming.channels.main.srt-port needs an ffmpeg with a working SRT listener",
-        "streaming.channels.Studio.key    | k-0123456789abcdef | Invalid channel name 'Studio' (in streaming.channels.Studio.*)",
+        "streaming.channels.a@b.key       | k-0123456789abcdef | Invalid channel name 'a@b' (in streaming.channels.a@b.*)",
         "streaming.rtmps.port             | 1937 | Invalid setting streaming.rtmps.port='1937': RTMPS also needs streaming.rtmps.certificate and streaming.rtmps.private-key (PEM files)",
         "streaming.channels.main.port     | 1936 | streaming.channels.main.port is no longer used: every channel publishes on streaming.rtmp.port",
     })

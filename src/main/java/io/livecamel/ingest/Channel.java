@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  */
 public final class Channel {
 
-    public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     public static final Pattern KEY = Pattern.compile("[A-Za-z0-9._~-]{1,256}");
 
     private final String name;
@@ -30,8 +30,8 @@ public final class Channel {
     }
 
     /** What a channel name may be, for error messages. */
-    public static final String NAME_RULE = "a channel name appears in viewer URLs, so it is 1 to 63 lower-case "
-            + "letters, digits and '-', starting with a letter or a digit";
+    public static final String NAME_RULE = "a channel name appears in viewer URLs and object keys, so it is 1 to 64 "
+            + "letters, digits, '-' and '_'";
 
     /** Whether a text can be a channel name: it appears in viewer URLs and object keys. */
     public static boolean isValidName(String name) {

@@ -164,7 +164,7 @@ final class ChannelSession {
         channel.sessionChanged(session, null);
         String reason = feed.ended(exitCode, component.disk()::problem);
         lastReason = reason;
-        if (sessionStarted) {
+        if (sessionStarted && endingNow == null) { // ended now: SessionEnded says why, nobody is waited for
             Map<String, Object> event = channel.events().event(IngestEvent.PublisherLeft, session);
             event.put(StreamingHeaders.CONNECTION, feed.connection());
             event.put(StreamingHeaders.EXIT_CODE, exitCode);

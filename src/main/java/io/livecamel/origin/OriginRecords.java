@@ -53,6 +53,11 @@ final class OriginRecords {
         });
     }
 
+    /** The channels seen since the start (an event of theirs came), by name. */
+    java.util.Set<String> seen() {
+        return java.util.Set.copyOf(channels.keySet());
+    }
+
     /** The channel's record if it has one, without making it. */
     ChannelRecord existing(String channel) {
         return channels.get(channel);

@@ -108,6 +108,11 @@ public final class OriginSessions {
         }
     }
 
+    /** The channels seen since the start: an event of theirs came. */
+    public java.util.Set<String> seen() {
+        return records.seen();
+    }
+
     /** What viewers and operators see of a channel ({@code /api/channels}). */
     public ChannelView view(String channel) {
         OriginRecords.ChannelRecord state = records.channel(channel);

@@ -12,6 +12,7 @@ import java.util.List;
 import io.livecamel.hls.Playlist;
 import io.livecamel.hls.Session;
 import io.livecamel.ingest.StreamingHeaders;
+import io.livecamel.ingest.Channel;
 import io.livecamel.settings.StreamingSettings;
 import org.apache.camel.Header;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -48,17 +49,17 @@ public final class Recordings {
     /**
      * The whole session as a video on demand, once it has ended: every segment ffmpeg listed in it (written down on
      * the ingest side as it listed them, also those that left the live window while the origin was down) up to the
-     * last one its final playlist lists at the origin; {@code null} when recording is off or it published none. It
-     * lives one folder below the segments.
+     * last one its final playlist lists at the origin; {@code null} when it is not recorded ({@link #wanted}) or it
+     * published none. It lives one folder below the segments.
      */
     public Playlist playlist(@Header(StreamingHeaders.CHANNEL) String channel,
-            @Header(StreamingHeaders.SESSION) String session) {
+            @Header(StreamingHeaders.SESSION) String session, @Header(StreamingHeaders.RECORD) Boolean record) {
         OriginRecords.ChannelRecord channelRecord = records.existing(channel);
-        OriginRecords.SessionRecord record = channelRecord == null ? null : channelRecord.sessions.get(session);
-        if (!settings.recording() || record == null || record.published == null) {
+        OriginRecords.SessionRecord sessionRecord = channelRecord == null ? null : channelRecord.sessions.get(session);
+        if (!wanted(record) || sessionRecord == null || sessionRecord.published == null) {
             return null;
         }
-        List<Playlist.Segment> published = record.published.segments();
+        List<Playlist.Segment> published = sessionRecord.published.segments();
         long last = Session.sequenceOf(published.get(published.size() - 1).uri());
         List<Playlist.Segment> segments = recordedSegments(channel, session).stream()
                 .filter(segment -> Session.sequenceOf(segment.uri()) <= last).toList();
@@ -90,9 +91,31 @@ public final class Recordings {
         return url;
     }
 
-    /** The channel's recordings, newest first, or null for a channel that is not configured (404). */
+    /**
+     * Whether the session is kept as a recording: as its admission said ({@code StreamingRecord}), else as
+     * {@code streaming.recording} says.
+     */
+    public boolean wanted(@Header(StreamingHeaders.RECORD) Boolean record) {
+        return record == null ? settings.recording() : record;
+    }
+
+    /**
+     * Whether the channel exists for viewers: configured, seen since the start, or with objects at the origin (a
+     * channel made on demand before a restart).
+     */
+    public boolean exists(String channel) {
+        if (!Channel.isValidName(channel)) {
+            return false;
+        } else if (settings.channel(channel).isPresent() || records.existing(channel) != null) {
+            return true;
+        }
+        return s3.listObjectsV2(request -> request.bucket(settings.s3Bucket()).prefix(settings.objectKey(channel, ""))
+                .maxKeys(1).overrideConfiguration(o -> o.apiCallTimeout(TIMEOUT))).keyCount() > 0;
+    }
+
+    /** The channel's recordings, newest first, or null for a channel that does not exist ({@link #exists}: 404). */
     public List<Recording> of(@Header("channel") String channel) {
-        if (settings.channel(channel).isEmpty()) {
+        if (!exists(channel)) {
             return null;
         }
         String folder = settings.objectKey(channel, "");

@@ -12,7 +12,7 @@ import org.apache.camel.Headers;
 /**
  * A session event as the JSON a webhook receives: {@code event}, {@code channel}, {@code sessionId}, {@code at}, and
  * what the event has of {@code connection}, {@code remoteAddress}, {@code videoCodec}, {@code audioCodec},
- * {@code resolution}, {@code reason}, {@code recording}, {@code segments}, {@code bytes}, {@code durationSeconds}. Built from the
+ * {@code resolution}, {@code reason}, {@code recording}, {@code metadata} (the admission's), {@code segments}, {@code bytes}, {@code durationSeconds}. Built from the
  * message headers, none of which ever holds a stream key.
  */
 public final class SessionEvent {
@@ -26,6 +26,7 @@ public final class SessionEvent {
         {StreamingHeaders.RESOLUTION, "resolution"},
         {StreamingHeaders.REASON, "reason"},
         {OriginHeaders.RECORDING, "recording"},
+        {StreamingHeaders.METADATA, "metadata"},
     };
 
     public Map<String, Object> of(@Header(StreamingHeaders.EVENT) String event, @Headers Map<String, Object> headers) {

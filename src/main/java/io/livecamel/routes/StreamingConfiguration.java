@@ -20,6 +20,7 @@ import io.livecamel.origin.SessionRecovery;
 import io.livecamel.settings.IngestSettings;
 import io.livecamel.settings.InvalidSettingException;
 import io.livecamel.settings.StreamingSettings;
+import io.livecamel.web.ChannelControl;
 import io.livecamel.web.ChannelsApi;
 import io.livecamel.web.MediaFiles;
 import io.livecamel.web.OriginHealthCheck;
@@ -101,8 +102,10 @@ public class StreamingConfiguration implements CamelConfiguration {
         context.getRegistry().bind("originMetrics", metrics);
         context.getRegistry().bind("uploadFailure", (Processor) exchange -> metrics.uploadFailed(
                 exchange.getMessage().getHeader(StreamingHeaders.CHANNEL, String.class)));
-        context.getRegistry().bind("viewerPages", new ViewerPages(settings));
-        context.getRegistry().bind("channelsApi", new ChannelsApi(settings, origin));
+        context.getRegistry().bind("viewerPages", new ViewerPages(settings, origin.recordings()));
+        context.getRegistry().bind("channelsApi", new ChannelsApi(settings, origin, ingest));
+        settings.apiToken().ifPresent(token -> context.getRegistry().bind("channelControl",
+                new ChannelControl(ingest, origin.recordings(), token)));
         context.getRegistry().bind("mediaFiles", new MediaFiles(settings, mediaDir));
         // the health-check registry picks up checks bound in the registry (the component registers its own)
         context.getRegistry().bind("originHealthCheck", new OriginHealthCheck(s3, settings, origin));
@@ -153,7 +156,6 @@ public class StreamingConfiguration implements CamelConfiguration {
         Map<String, String> defaults = Map.of(
                 "streaming.s3.bucket", settings.s3Bucket(),
                 "streaming.reconnect-grace", ingest.reconnectGraceSeconds(),
-                "streaming.recording", Boolean.toString(settings.recording()),
                 "streaming.cloudfront.invalidation-interval",
                 Integer.toString(settings.cloudFrontInvalidationInterval()));
         defaults.forEach((name, value) -> {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
+import io.livecamel.origin.Recordings;
 import io.livecamel.settings.StreamingSettings;
 import org.apache.camel.Header;
 
@@ -14,12 +15,14 @@ public final class ViewerPages {
     static final String HLS_JS = "META-INF/resources/webjars/hls.js/1.4.12/dist/hls.min.js";
 
     private final StreamingSettings settings;
+    private final Recordings recordings;
     private final String index;
     private final String watch;
     private byte[] hlsJs;
 
-    public ViewerPages(StreamingSettings settings) {
+    public ViewerPages(StreamingSettings settings, Recordings recordings) {
         this.settings = settings;
+        this.recordings = recordings;
         this.index = new String(resource("web/index.html"), StandardCharsets.UTF_8);
         this.watch = new String(resource("web/watch.html"), StandardCharsets.UTF_8);
     }
@@ -39,12 +42,12 @@ public final class ViewerPages {
         return index;
     }
 
-    /** The player of a configured channel, or null (404). */
+    /** The player of a channel that exists (configured, seen, or with objects at the origin), or null (404). */
     public String watch(@Header("channel") String channel) {
-        if (settings.channel(channel).isEmpty()) {
+        if (!recordings.exists(channel)) {
             return null;
         }
-        // a channel name is [a-z0-9-]; the URL comes from the settings: both are safe in HTML and in a JS string
+        // a channel name is [A-Za-z0-9_-]; the URL comes from the settings: both are safe in HTML and in a JS string
         return watch.replace("{{CHANNEL}}", channel)
                 .replace("{{PLAYLIST_URL}}", settings.publicPlaylistUrl(channel).replace("\"", "%22")
                         .replace("<", "%3C").replace(">", "%3E"));

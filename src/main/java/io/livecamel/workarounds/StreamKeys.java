@@ -21,7 +21,7 @@ public final class StreamKeys {
     private StreamKeys() {
     }
 
-    /** Camel masks every property whose name ends in {@code key} wherever it shows properties. */
+    /** Camel masks every property whose name ends in {@code key}, {@code secret} or {@code token} wherever it shows properties. */
     public static void maskIn(CamelContext context) {
         Object extension = context.getCamelContextExtension();
         try {
@@ -29,7 +29,8 @@ public final class StreamKeys {
             Method get = ExtendedCamelContext.class.getMethod("getAdditionalSensitiveKeywords");
             Method set = ExtendedCamelContext.class.getMethod("setAdditionalSensitiveKeywords", String.class);
             String sensitive = (String) get.invoke(extension);
-            set.invoke(extension, sensitive == null || sensitive.isBlank() ? "key" : sensitive + ",key");
+            // the stream keys, the admission backend's secret and the admin API's token
+            set.invoke(extension, (sensitive == null || sensitive.isBlank() ? "" : sensitive + ",") + "key,secret,token");
         } catch (NoSuchMethodException e) {
             LOG.debug("This Camel has no additional sensitive keywords");
         } catch (ReflectiveOperationException e) {

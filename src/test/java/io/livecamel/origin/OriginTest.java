@@ -221,13 +221,13 @@ class OriginTest {
             journal.append("#EXTINF:1.000000,\n").append(seg(S1, i)).append('\n');
         }
         Files.writeString(folder.resolve(S1 + ".vod"), journal);
-        assertNull(origin.recordings().playlist("main", S1), "nothing published, nothing to record");
+        assertNull(origin.recordings().playlist("main", S1, null), "nothing published, nothing to record");
         playlist(S1, 2, 4, false); // a window of three: 0 and 1 have left it unpublished (an origin outage)
         for (int i = 0; i <= 4; i++) {
             origin.segments().uploaded("main", seg(S1, i));
         }
         origin.playlists().published("main", S1, origin.playlists().next("main", S1, false));
-        Playlist recording = origin.recordings().playlist("main", S1);
+        Playlist recording = origin.recordings().playlist("main", S1, null);
         assertEquals(java.util.stream.IntStream.rangeClosed(0, 4).mapToObj(i -> "../" + seg(S1, i)).toList(),
                 uris(recording), "5 is written down, but not at the origin");
         String text = recording.render();

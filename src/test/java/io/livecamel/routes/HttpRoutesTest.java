@@ -14,9 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.livecamel.origin.EmbeddedOrigin;
 import io.livecamel.origin.Origin;
 import io.livecamel.origin.OriginMetrics;
+import io.livecamel.origin.S3Clients;
 import io.livecamel.settings.StreamingSettings;
+import io.livecamel.testing.FreePort;
 import io.livecamel.web.ChannelsApi;
 import io.livecamel.web.MediaFiles;
 import io.livecamel.web.ViewerPages;
@@ -27,10 +30,13 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The HTTP side's routes ({@code routes-yaml/http.camel.yaml}) as shipped, with the real beans, each request sent to
@@ -44,18 +50,40 @@ class HttpRoutesTest {
             "http-api-channels", "http-api-recordings", "http-media");
 
     @TempDir
+    static Path store;
+    private static EmbeddedOrigin s3Server;
+    private static int s3Port;
+    private static S3Client s3;
+    @TempDir
     Path media;
     private CamelContext context;
     private ProducerTemplate requests;
     private StreamingSettings settings;
 
+    /** A real S3-compatible server: what a channel has at the origin decides whether it exists for viewers. */
+    @BeforeAll
+    static void startOrigin() throws Exception {
+        s3Port = FreePort.find();
+        s3Server = new EmbeddedOrigin(s3Port, store, "live");
+        s3Server.start();
+        s3 = S3Clients.forEmbedded(StreamingSettings.read(name -> name.equals("streaming.s3.embedded-port")
+                ? Optional.of(Integer.toString(s3Port)) : Optional.empty()), s3Server);
+    }
+
+    @AfterAll
+    static void stopOrigin() {
+        s3.close();
+        s3Server.stop();
+    }
+
     @BeforeEach
     void start() throws Exception {
-        settings = StreamingSettings.read(name -> Optional.empty());
-        Origin origin = new Origin(settings, media, new OriginMetrics(new SimpleMeterRegistry()), null);
+        settings = StreamingSettings.read(name -> name.equals("streaming.s3.embedded-port")
+                ? Optional.of(Integer.toString(s3Port)) : Optional.empty());
+        Origin origin = new Origin(settings, media, new OriginMetrics(new SimpleMeterRegistry()), s3);
         context = new DefaultCamelContext();
-        context.getRegistry().bind("viewerPages", new ViewerPages(settings));
-        context.getRegistry().bind("channelsApi", new ChannelsApi(settings, origin));
+        context.getRegistry().bind("viewerPages", new ViewerPages(settings, origin.recordings()));
+        context.getRegistry().bind("channelsApi", new ChannelsApi(settings, origin, new io.livecamel.ingest.IngestComponent()));
         context.getRegistry().bind("recordings", origin.recordings());
         context.getRegistry().bind("mediaFiles", new MediaFiles(settings, media));
         var resources = PluginHelper.getResourceLoader(context);
@@ -126,6 +154,21 @@ class HttpRoutesTest {
     @Test
     void theRecordingsOfAChannelThatIsNotConfiguredAreNotFound() {
         assertNotFound(get("http-api-recordings", Map.of("channel", "nobody")));
+        assertNotFound(get("http-api-recordings", Map.of("channel", "../main")));
+    }
+
+    @Test
+    void aChannelMadeOnDemandBeforeARestartHasItsPlayerAndItsRecordings() {
+        // nothing configured nor seen: only its objects at the origin (an earlier run's channel made on demand)
+        String session = "20261205-101010123-ab12";
+        s3.putObject(request -> request.bucket("live").key("videos/alice/" + session + "/index.m3u8"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("#EXTM3U\n"));
+        Exchange watch = get("http-watch", Map.of("channel", "alice"));
+        assertTrue(watch.getMessage().getBody(String.class).contains(settings.publicPlaylistUrl("alice")));
+        Exchange recordings = get("http-api-recordings", Map.of("channel", "alice"));
+        String json = recordings.getMessage().getBody(String.class);
+        assertTrue(json.contains("\"session\":\"" + session + "\"") && json.contains(settings.publicUrl(
+                "videos/alice/" + session + "/index.m3u8")), json);
     }
 
     @Test

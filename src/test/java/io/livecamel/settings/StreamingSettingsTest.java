@@ -133,9 +133,9 @@ class StreamingSettingsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "a name with capitals     | streaming.channels.Studio.key   | k-0123456789abcdef | Invalid channel name 'Studio'",
-        "a name with an underscore| streaming.channels.my_cam.key   | k-0123456789abcdef | Invalid channel name 'my_cam'",
-        "a name starting with -   | streaming.channels.-cam.key     | k-0123456789abcdef | Invalid channel name '-cam'",
+        "a name with a slash      | streaming.channels.a/b.key      | k-0123456789abcdef | Invalid channel name 'a/b'",
+        "a name with an @         | streaming.channels.me@x.key     | k-0123456789abcdef | Invalid channel name 'me@x'",
+        "a name of 65 characters  | streaming.channels.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.key | k-0123456789abcdef | Invalid channel name 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'",
         "the key of another       | streaming.channels.studio.key   | main-key-0123456789 | Channels main and studio have the same stream key",
         "a port of its own (gone) | streaming.channels.studio.port  | 1936 | streaming.channels.studio.port is no longer used: every channel publishes on streaming.rtmp.port,",
         "the same, in the environment | STREAMING_CHANNELS_STUDIO_PORT | 1936 | STREAMING_CHANNELS_STUDIO_PORT is no longer used",
