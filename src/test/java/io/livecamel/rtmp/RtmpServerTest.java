@@ -1,6 +1,7 @@
 package io.livecamel.rtmp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
@@ -45,6 +46,8 @@ class RtmpServerTest {
 
     private static final String KEY = "test-key-6f1c2a9d0b3e";
     private static final String WRONG_KEY = "wrong-key-a9b8c7d6e5f4";
+    private static final String NEVER_KEY = "never-key-0a1b2c3d4e5f";
+    private static final String SLOW_KEY = "slow-key-0a1b2c3d4e5f";
     private static final RtmpLimits SHORT = new RtmpLimits(Duration.ofMillis(300), Duration.ofMillis(400),
             Duration.ofMillis(400), Duration.ofMillis(400), 1100);
 
@@ -74,6 +77,8 @@ class RtmpServerTest {
             assertEquals(0, application.tags.get(), "no media of a bad client reached the application");
             assertEquals(List.of(), log.containing(KEY), "the stream key is in the log");
             assertEquals(List.of(), log.containing(WRONG_KEY), "a refused key is in the log");
+            assertEquals(List.of(), log.containing(NEVER_KEY), "a key never decided on is in the log");
+            assertEquals(List.of(), log.containing(SLOW_KEY), "a key decided on late is in the log");
             Eventually.await("every admitted publisher to be ended", Duration.ofSeconds(5),
                     () -> application.ended.size() == application.admitted.get());
             int admittedBefore = application.admitted.get();
@@ -201,6 +206,69 @@ class RtmpServerTest {
         assertEquals(List.of(WRONG_KEY), application.asked, "the key, without its query, was asked about");
         assertEquals(Map.of("token", "abc"), application.lastRequest.query(), "the query was passed on");
         assertEquals("RTMP", application.lastRequest.protocol());
+    }
+
+    @Test
+    void aDecisionThatNeverComesIsAFailureAndHoldsUpNobodyElse() throws Exception {
+        listen(new RtmpLimits(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5),
+                Duration.ofMillis(1500), 100));
+        try (RawRtmpClient hanging = connected(port).command("createStream", 2.0, null)
+                .commandOn(1, "publish", 3.0, null, NEVER_KEY, "live")) {
+            Eventually.await("the hanging publisher to be asked about", Duration.ofSeconds(5),
+                    () -> application.asked.contains(NEVER_KEY));
+            // meanwhile another publisher is admitted at once: the network thread did not wait
+            long started = System.nanoTime();
+            try (RawRtmpClient other = connected(port).command("createStream", 2.0, null)
+                    .commandOn(1, "publish", 3.0, null, KEY, "live")) {
+                assertTrue(other.receivedWithin("NetStream.Publish.Start", Duration.ofSeconds(5)),
+                        "the other publisher is admitted");
+                assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 1000,
+                        "admitted while the first waits for its decision");
+            }
+            String warning = theWarning(hanging);
+            assertTrue(warning.endsWith("refused: the server did not decide within 1.5 s"), warning);
+            assertTrue(hanging.received().contains("NetStream.Publish.Failed"), hanging.received());
+            assertTrue(hanging.received().contains("Not allowed to publish now: the server did not decide"),
+                    hanging.received());
+            assertFalse(hanging.received().contains("NetStream.Publish.Start"), "never started");
+        }
+        application.never.complete(Admission.admitted("main", application.sink())); // far too late
+        Eventually.await("the late admission's sink to be ended", Duration.ofSeconds(5),
+                () -> application.ended.contains("the connection closed before it was admitted"));
+    }
+
+    @Test
+    void mediaSentBeforeALateDecisionIsHeldAndReachesTheChannelOnceAdmitted() throws Exception {
+        try (RawRtmpClient client = connected(port).command("createStream", 2.0, null)
+                .commandOn(1, "publish", 3.0, null, SLOW_KEY, "live")) {
+            for (int i = 0; i < 3; i++) { // a client that does not wait for NetStream.Publish.Start
+                client.write(RawRtmpClient.chunks(6, RtmpMessage.VIDEO, 40 * i, 1, new byte[] {0x17, 1, 0, 0, 0},
+                        128));
+            }
+            Eventually.await("the publisher to be asked about", Duration.ofSeconds(5),
+                    () -> application.slow.size() == 1);
+            assertEquals(0, application.tags.get(), "nothing reaches the application before the decision");
+            application.slow.get(0).complete(Admission.admitted("main", application.sink()));
+            Eventually.await("the held media to reach the channel, in order", Duration.ofSeconds(5),
+                    () -> application.tags.get() == 3);
+            assertTrue(client.receivedWithin("NetStream.Publish.Start", Duration.ofSeconds(5)));
+        }
+        Eventually.await("the publication to end", Duration.ofSeconds(5), () -> application.ended.size() == 1);
+        application.tags.set(0); // what the @AfterEach checks is about bad clients
+    }
+
+    @Test
+    void aPublisherThatLeavesWhileItIsDecidedOnLeavesNothing() throws Exception {
+        try (RawRtmpClient client = connected(port).command("createStream", 2.0, null)
+                .commandOn(1, "publish", 3.0, null, SLOW_KEY, "live")) {
+            Eventually.await("the publisher to be asked about", Duration.ofSeconds(5),
+                    () -> application.slow.size() == 1);
+        }
+        Eventually.await("the server to see it gone", Duration.ofSeconds(5), () -> server.connections() == 0);
+        application.slow.get(0).complete(Admission.admitted("main", application.sink()));
+        Eventually.await("the late admission's sink to be ended", Duration.ofSeconds(5),
+                () -> application.ended.contains("the connection closed before it was admitted"));
+        assertEquals(1, log.containing("closed the connection before its publish was decided").size());
     }
 
     @Test
@@ -381,11 +449,42 @@ class RtmpServerTest {
         final AtomicInteger tags = new AtomicInteger();
         final List<String> ended = new CopyOnWriteArrayList<>();
         volatile PublishRequest lastRequest;
+        final CompletableFuture<Admission> never = new CompletableFuture<>();
+        final List<CompletableFuture<Admission>> slow = new CopyOnWriteArrayList<>();
+
+        /** A sink as for an admitted publisher, counted. */
+        MediaSink sink() {
+            admitted.incrementAndGet();
+            return new MediaSink() {
+                @Override
+                public void metadata(Map<String, Object> values) {
+                }
+
+                @Override
+                public void media(FlvTag tag) {
+                    tags.incrementAndGet();
+                    tag.release();
+                }
+
+                @Override
+                public void end(String reason) {
+                    ended.add(reason);
+                }
+            };
+        }
 
         @Override
         public CompletionStage<Admission> admit(PublishRequest request, PublisherLink link) {
             lastRequest = request;
             String streamKey = request.streamKey();
+            if (streamKey.equals(NEVER_KEY)) {
+                asked.add(streamKey);
+                return never; // a backend that hangs
+            } else if (streamKey.equals(SLOW_KEY)) {
+                CompletableFuture<Admission> later = new CompletableFuture<>();
+                slow.add(later);
+                return later;
+            }
             if (!streamKey.equals(KEY)) {
                 asked.add(streamKey);
                 return CompletableFuture.completedFuture(Admission.refused(null, "no channel has this stream key"));

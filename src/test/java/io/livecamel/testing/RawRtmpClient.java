@@ -160,6 +160,30 @@ public final class RawRtmpClient implements AutoCloseable {
 
     private final StringBuilder received = new StringBuilder();
 
+    /** Reads what the server sends until it has sent {@code text}; false when it did not within {@code timeout}. */
+    public boolean receivedWithin(String text, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        InputStream raw = socket.getInputStream();
+        byte[] buffer = new byte[8192];
+        while (!received.toString().contains(text)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            socket.setSoTimeout((int) Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left)));
+            try {
+                int n = raw.read(buffer);
+                if (n < 0) {
+                    return received.toString().contains(text);
+                }
+                received.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+            } catch (SocketTimeoutException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public String received() {
         return received.toString();
     }
