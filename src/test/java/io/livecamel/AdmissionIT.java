@@ -24,6 +24,7 @@ import io.livecamel.testing.AdmissionBackend;
 import io.livecamel.testing.AdmissionBackend.Answer;
 import io.livecamel.testing.Eventually;
 import io.livecamel.testing.Listeners;
+import io.livecamel.testing.NginxRtmp;
 import io.livecamel.testing.LogCapture;
 import io.livecamel.testing.Publisher;
 import io.livecamel.testing.RawRtmpClient;
@@ -229,6 +230,48 @@ class AdmissionIT extends StreamingTestSupport {
         }
         assertTrue(backend.requests().stream().anyMatch(form -> "update".equals(form.get("call"))
                 && CAROL_KEY.equals(form.get("name"))), "asked again with call=update");
+    }
+
+    @Test
+    void theBackendIsAskedWithTheFieldsNginxRtmpSends() throws Exception {
+        // the same backend, the same publisher and URL: once through nginx-rtmp's on_publish, once through ours
+        backend.answer("fields-key", new Answer(302, "fields", "", 0));
+        Listeners.awaitListening(rtmpPort, Duration.ofSeconds(20));
+        try (NginxRtmp nginx = NginxRtmp.start(work.resolve("nginx"), "on_publish " + backend.url() + ";");
+             Publisher toNginx = Publisher.startTo("rtmp://127.0.0.1:" + nginx.port()
+                     + "/live/fields-key?token=abc", 2, work.resolve("logs"))) {
+            assertEquals(0, toNginx.await(Duration.ofSeconds(30)), toNginx.log());
+        }
+        Map<String, String> theirs = backend.requests().get(0);
+        try (Publisher toUs = Publisher.startTo("rtmp://127.0.0.1:" + rtmpPort + "/live/fields-key?token=abc", 2,
+                work.resolve("logs"))) {
+            assertEquals(0, toUs.await(Duration.ofSeconds(30)), toUs.log());
+        }
+        Map<String, String> ours = backend.requests().get(1);
+        assertEquals(List.copyOf(theirs.keySet()), List.copyOf(ours.keySet()), "the same fields in the same order");
+        for (String field : List.of("app", "addr", "call", "name", "type", "token")) {
+            assertEquals(theirs.get(field), ours.get(field), field);
+        }
+        assertEquals(theirs.get("tcurl").replace(":" + theirs.get("tcurl").split(":")[2].split("/")[0], ""),
+                ours.get("tcurl").replace(":" + rtmpPort, ""), "tcurl, but for the port");
+    }
+
+    @Test
+    void gstreamersRtmpsinkPublishesWithATokenInItsUrl() throws Exception {
+        java.util.Optional<String> missing = Publisher.gstreamerMissing();
+        missing.ifPresent(reason -> System.out.println("SKIPPED: " + reason));
+        org.junit.jupiter.api.Assumptions.assumeTrue(missing.isEmpty(), missing.orElse(""));
+        backend.answer("gst-key-3a5c7e9b1d", Answer.channel("gst"));
+        Listeners.awaitListening(rtmpPort, Duration.ofSeconds(20));
+        NotifyBuilder ended = sessionEnded("gst");
+        try (Publisher gstreamer = Publisher.startGStreamer(rtmpPort, "gst-key-3a5c7e9b1d?token=from-obs", 5,
+                work.resolve("logs"))) {
+            awaitLive("gst");
+            assertEquals(0, gstreamer.await(Duration.ofSeconds(30)), gstreamer.log());
+        }
+        assertTrue(ended.matches(20, TimeUnit.SECONDS));
+        assertEquals("from-obs", backend.requests().get(0).get("token"), backend.requests().toString());
+        assertTrue(get(playlist("gst")).body().endsWith("#EXT-X-ENDLIST\n"));
     }
 
     private HttpResponse<String> post(URI uri, String authorization) throws Exception {

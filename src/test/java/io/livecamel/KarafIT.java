@@ -80,6 +80,9 @@ class KarafIT {
                 if (!karaf.isAlive()) {
                     throw new AssertionError("Karaf exited:\n" + karaf.log());
                 }
+                if (karaf.log().contains("Error installing boot features")) { // no use waiting: say why at once
+                    throw new AssertionError("the live-streaming feature did not install:\n" + karaf.log());
+                }
                 return karaf.log().contains("Live streaming cannot start: the embedded S3 server is not part of the "
                         + "Karaf feature. In etc/io.livecamel.streaming.cfg set streaming.s3.embedded = false");
             });

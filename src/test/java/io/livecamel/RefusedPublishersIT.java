@@ -66,7 +66,7 @@ class RefusedPublishersIT extends StreamingTestSupport {
         int exit;
         try (Publisher publisher = Publisher.start(rtmpPort, WRONG_KEY, 10, work.resolve("logs"))) {
             exit = publisher.await(Duration.ofSeconds(10));
-            assertTrue(publisher.log().contains("Refused: no channel has this stream key."), publisher.log());
+            assertTrue(publisher.log().contains("Not allowed to publish: no channel has this stream key."), publisher.log());
         }
         assertNotEquals(0, exit, "the publisher was disconnected");
         List<String> refusals = log.containing("RTMP client 127.0.0.1:");

@@ -72,8 +72,8 @@ class StorageIT extends StreamingTestSupport {
         try (LogCapture log = LogCapture.open()) {
             try (Publisher refused = Publisher.start(rtmpPort, KEY, 4, work.resolve("logs"))) {
                 assertNotEquals(0, refused.await(Duration.ofSeconds(20)), refused.log());
-                assertTrue(refused.log().contains("Refused: the server cannot store this stream now: the media "
-                        + "folder's disk has "), refused.log());
+                assertTrue(refused.log().contains("Not allowed to publish now: the server cannot store this "
+                        + "stream: the media folder's disk has "), refused.log());
             }
             assertStorageDown("the media folder's disk has ");
             List<String> errors = log.containing("ERROR");
@@ -96,8 +96,8 @@ class StorageIT extends StreamingTestSupport {
         try (LogCapture log = LogCapture.open()) {
             try (Publisher refused = Publisher.start(rtmpPort, KEY, 4, work.resolve("logs"))) {
                 assertNotEquals(0, refused.await(Duration.ofSeconds(20)), refused.log());
-                assertTrue(refused.log().contains("Refused: the server cannot store this stream now: the media "
-                        + "folder cannot be written (Read-only file system)."), refused.log());
+                assertTrue(refused.log().contains("Not allowed to publish now: the server cannot store this "
+                        + "stream: the media folder cannot be written (Read-only file system)."), refused.log());
             }
             assertStorageDown("the media folder cannot be written (Read-only file system)");
             assertEquals(1, log.containing("ERROR").size(), log.lines().toString());

@@ -59,9 +59,9 @@ class UploadBacklogIT extends StreamingTestSupport {
 
             try (Publisher refused = Publisher.start(rtmpPort, KEY, 4, work.resolve("logs"))) {
                 assertNotEquals(0, refused.await(Duration.ofSeconds(20)), refused.log());
-                assertTrue(refused.log().contains("Refused: the server cannot store this stream now: channel main "
-                        + "keeps " + kept.size() + " segments on local disk, the most it may (its live window and "
-                        + "what the origin has not taken)."), refused.log());
+                assertTrue(refused.log().contains("Not allowed to publish now: the server cannot store this "
+                        + "stream: channel main keeps " + kept.size() + " segments on local disk, the most it may "
+                        + "(its live window and what the origin has not taken)."), refused.log());
             }
             HttpResponse<String> health = get(URI.create("http://127.0.0.1:" + httpPort + "/observe/health"));
             assertEquals(503, health.statusCode(), health.body());

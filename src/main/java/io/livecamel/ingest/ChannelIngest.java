@@ -104,14 +104,14 @@ final class ChannelIngest {
         lastUsed = System.nanoTime();
         String protocol = request == null ? "SRT" : request.protocol();
         if (!open) {
-            return Admission.refused(channel.name(), "channel " + channel.name() + " is not running");
+            return Admission.failed(channel.name(), "channel " + channel.name() + " is not running");
         }
         Optional<String> noRoom = component.disk().problem().or(room::problem);
         if (noRoom.isPresent()) {
-            return Admission.refused(channel.name(), "the server cannot store this stream now: " + noRoom.get());
+            return Admission.failed(channel.name(), "the server cannot store this stream: " + noRoom.get());
         }
         if (events.full()) {
-            return Admission.refused(channel.name(), "channel " + channel.name() + " has had no route to take its "
+            return Admission.failed(channel.name(), "channel " + channel.name() + " has had no route to take its "
                     + "events for too long (" + events.waiting() + " wait)");
         }
         return Admission.admitted(channel.name(), new PublisherFeed(this, link, protocol, request, terms,

@@ -1,0 +1,76 @@
+package io.livecamel.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * nginx with Debian's RTMP module ({@code libnginx-mod-rtmp}, nginx-rtmp 1.2.2): a real RTMP server no one here
+ * wrote, with an application {@code live} whose directives the test gives ({@code on_publish http://…;},
+ * {@code record all;}…). Where nginx or the module is missing, the test is skipped with the reason printed
+ * ({@code .ci/run} installs them).
+ */
+public final class NginxRtmp implements AutoCloseable {
+
+    public static final Path MODULE = Path.of("/usr/lib/nginx/modules/ngx_rtmp_module.so");
+
+    private final Process process;
+    private final int port;
+
+    private NginxRtmp(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts it on a free port of 127.0.0.1, its files in {@code folder}, with {@code directives} in {@code live}. */
+    public static NginxRtmp start(Path folder, String directives) throws IOException, InterruptedException {
+        boolean present = Files.isExecutable(CachingProxy.NGINX) && Files.exists(MODULE);
+        if (!present) {
+            System.out.println("SKIPPED: nginx with its RTMP module is not installed (apt-get install nginx "
+                    + "libnginx-mod-rtmp; .ci/run does)");
+        }
+        assumeTrue(present, "nginx with its RTMP module is not installed (apt-get install nginx libnginx-mod-rtmp)");
+        Files.createDirectories(folder);
+        int port = FreePort.find();
+        String conf = """
+                load_module %1$s;
+                user root root;
+                worker_processes 1;
+                pid %2$s/nginx.pid;
+                error_log %2$s/error.log info;
+                events { worker_connections 256; }
+                rtmp {
+                    server {
+                        listen 127.0.0.1:%3$d;
+                        application live {
+                            live on;
+                            %4$s
+                        }
+                    }
+                }
+                """.formatted(MODULE, folder.toAbsolutePath(), port, directives);
+        Path file = folder.resolve("nginx.conf");
+        Files.writeString(file, conf);
+        Process process = new ProcessBuilder(CachingProxy.NGINX.toString(), "-p", folder.toAbsolutePath().toString(),
+                "-c", file.toAbsolutePath().toString(), "-g", "daemon off;")
+                .redirectErrorStream(true).redirectOutput(folder.resolve("nginx.out").toFile()).start();
+        Listeners.awaitListening(port, Duration.ofSeconds(10));
+        return new NginxRtmp(process, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
