@@ -21,8 +21,10 @@ public final class StreamingApplication {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport support) {
-                // the application publishes its declared channels: without one it would have nothing to do
-                if (settings(support).channels().isEmpty()) {
+                // the application publishes its declared channels, or those an admission backend names: without
+                // either it would have nothing to do
+                StreamingSettings settings = settings(support);
+                if (settings.channels().isEmpty() && settings.admissionUrl().isEmpty()) {
                     throw StreamingSettings.noKey("main");
                 }
             }
@@ -91,6 +93,10 @@ public final class StreamingApplication {
             text.append("  Watch:          http://localhost:").append(settings.httpPort().orElse(0)).append("/watch/")
                     .append(channel.name()).append('\n');
             text.append("  Playlist:       ").append(settings.publicPlaylistUrl(channel.name())).append('\n');
+        }
+        if (settings.admissionUrl().isPresent()) {
+            text.append("Who may publish: decided by the admission backend (streaming.admission.url); its channels are "
+                    + "made on demand\n");
         }
         return text.toString();
     }

@@ -70,7 +70,8 @@ public class IngestComponent extends IngestOptions {
             long every = Math.round(getAdmissionRecheckInterval() * 1000);
             timer.scheduleWithFixedDelay(admissions::recheck, every, every, TimeUnit.MILLISECONDS);
         }
-        timer.scheduleWithFixedDelay(onDemand::removeIdle, 10, 10, TimeUnit.SECONDS);
+        long sweep = Math.min(10_000, Math.max(100, onDemand.idle().toMillis() / 4));
+        timer.scheduleWithFixedDelay(onDemand::removeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
         ServiceHelper.startService(servers);
         HealthCheckRegistry health = HealthCheckRegistry.get(getCamelContext());
         if (health != null) {
@@ -136,6 +137,14 @@ public class IngestComponent extends IngestOptions {
     /** The channels this component has now (declared by a route, or made on demand), by name. */
     public java.util.Set<String> channelNames() {
         return java.util.Set.copyOf(channels.names());
+    }
+
+    /**
+     * Binds the RTMP (and RTMPS) ports now, without waiting for a channel's route: with an admission endpoint, the
+     * channels may all be made on demand.
+     */
+    public void listen() {
+        servers.listen();
     }
 
     /**

@@ -50,6 +50,9 @@ public abstract class IngestOptions extends DefaultComponent {
     @Metadata(label = "admission", defaultValue = "0", description = "Seconds between two checks of each live "
             + "publisher by the admission endpoint (update); a refusal ends its session at once. 0: never.")
     private double admissionRecheckInterval;
+    @Metadata(label = "admission", defaultValue = "60", description = "Seconds a channel made on demand stays without "
+            + "a session, an event or a publisher admitted before its route is removed (1 to 86400).")
+    private double channelIdleTimeout = 60;
     @Metadata(label = "admission", description = "Makes the route of a channel the admission endpoint names and no "
             + "route declares (a channel on demand), and removes it once idle.")
     private ChannelRouteFactory channelRouteFactory;
@@ -77,6 +80,7 @@ public abstract class IngestOptions extends DefaultComponent {
         between("maxBacklog", maxBacklog, 1, 1_000_000);
         between("admissionTimeout", admissionTimeout, 0.1, 60);
         between("admissionRecheckInterval", admissionRecheckInterval, 0, 86_400);
+        between("channelIdleTimeout", channelIdleTimeout, 1, 86_400);
     }
 
     static void port(String option, int port) {
@@ -199,6 +203,14 @@ public abstract class IngestOptions extends DefaultComponent {
 
     public void setAdmissionRecheckInterval(double admissionRecheckInterval) {
         this.admissionRecheckInterval = admissionRecheckInterval;
+    }
+
+    public double getChannelIdleTimeout() {
+        return channelIdleTimeout;
+    }
+
+    public void setChannelIdleTimeout(double channelIdleTimeout) {
+        this.channelIdleTimeout = channelIdleTimeout;
     }
 
     public ChannelRouteFactory getChannelRouteFactory() {

@@ -12,15 +12,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The channels the admission route names that no route declares: each is made when its first publisher is admitted
  * (its route from the application's {@link ChannelRouteFactory}), and removed once nothing has happened on it for
- * {@link #IDLE} (no session, no event waiting, nobody admitted), so that a channel costs nothing while nobody
+ * the component's {@code channelIdleTimeout} (no session, no event waiting, nobody admitted), so that a channel costs
+ * nothing while nobody
  * publishes to it. Making, admitting to and removing a channel made here hold one lock: a publisher is never
  * admitted to a channel on its way out.
  */
 final class OnDemandChannels {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnDemandChannels.class);
-    /** How long a channel made on demand stays without anything happening on it. */
-    static final Duration IDLE = Duration.ofSeconds(60);
 
     private final IngestComponent component;
 
@@ -71,18 +70,23 @@ final class OnDemandChannels {
         return channel;
     }
 
-    /** Removes the channels made on demand that have been idle for {@link #IDLE}. */
+    /** How long a channel made on demand stays without anything happening on it. */
+    Duration idle() {
+        return Duration.ofMillis(Math.round(component.getChannelIdleTimeout() * 1000));
+    }
+
+    /** Removes the channels made on demand that have been idle for {@link #idle}. */
     void removeIdle() {
         ChannelRegistry registry = component.channels();
         for (ChannelIngest channel : List.copyOf(registry.all())) {
-            if (registry.isOnDemand(channel.name()) && channel.idleFor().compareTo(IDLE) >= 0) {
+            if (registry.isOnDemand(channel.name()) && channel.idleFor().compareTo(idle()) >= 0) {
                 remove(channel);
             }
         }
     }
 
     private synchronized void remove(ChannelIngest channel) {
-        if (channel.idleFor().compareTo(IDLE) < 0 || component.getCamelContext().isStopping()) {
+        if (channel.idleFor().compareTo(idle()) < 0 || component.getCamelContext().isStopping()) {
             return; // admitted meanwhile
         }
         try {
@@ -93,6 +97,7 @@ final class OnDemandChannels {
         }
         component.channels().forget(channel.name());
         channel.close();
-        LOG.info("Channel {} is closed: nobody published to it for {} s", channel.name(), IDLE.toSeconds());
+        LOG.info("Channel {} is closed: nothing happened on it for {} s", channel.name(),
+                java.math.BigDecimal.valueOf(idle().toMillis(), 3).stripTrailingZeros().toPlainString());
     }
 }

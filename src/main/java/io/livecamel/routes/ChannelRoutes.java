@@ -53,6 +53,7 @@ public final class ChannelRoutes implements ExtendedStartupListener, ChannelRout
         }
         if (context.getRoute(ADMISSION_ROUTE) != null) {
             ingest.setAdmission("direct:" + ADMISSION_ROUTE);
+            ingest.listen(); // every channel may be made on demand: none declares the port
         }
         ingest.openLeftChannels();
     }

@@ -35,7 +35,8 @@ public final class IngestSettings {
             "streaming.disk.min-free-mb", "minFreeMb",
             "streaming.upload.max-backlog", "maxBacklog",
             "streaming.admission.timeout", "admissionTimeout",
-            "streaming.admission.recheck-interval", "admissionRecheckInterval");
+            "streaming.admission.recheck-interval", "admissionRecheckInterval",
+            "streaming.admission.channel-idle-timeout", "channelIdleTimeout");
 
     private IngestSettings() {
     }
