@@ -25,6 +25,7 @@ import io.livecamel.testing.AdmissionBackend.Answer;
 import io.livecamel.testing.Eventually;
 import io.livecamel.testing.Listeners;
 import io.livecamel.testing.NginxRtmp;
+import io.livecamel.testing.OriginPoller;
 import io.livecamel.testing.LogCapture;
 import io.livecamel.testing.Publisher;
 import io.livecamel.testing.RawRtmpClient;
@@ -104,11 +105,16 @@ class AdmissionIT extends StreamingTestSupport {
         Listeners.awaitListening(rtmpPort, Duration.ofSeconds(20));
         NotifyBuilder aliceEnded = sessionEnded("alice");
         NotifyBuilder bobEnded = sessionEnded("bob");
-        try (LogCapture log = LogCapture.open()) {
+        long hangStarted;
+        long hangOver;
+        try (LogCapture log = LogCapture.open();
+             OriginPoller aliceViewer = new OriginPoller(playlist("alice"), Duration.ofMillis(50));
+             OriginPoller bobViewer = new OriginPoller(playlist("bob"), Duration.ofMillis(50))) {
             try (Publisher alice = Publisher.start(rtmpPort, ALICE_KEY, 12, work.resolve("logs"));
                  Publisher bob = Publisher.start(rtmpPort, BOB_KEY + "?token=abc", 12, work.resolve("logs"))) {
                 awaitLive("alice");
                 awaitLive("bob");
+                hangStarted = System.nanoTime();
                 List<Publisher> hanging = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
                     hanging.add(Publisher.start(rtmpPort, HANG_KEY, 5, work.resolve("logs")));
@@ -118,12 +124,18 @@ class AdmissionIT extends StreamingTestSupport {
                     assertTrue(refused.log().contains("Not allowed to publish now"), refused.log());
                     refused.close();
                 }
+                hangOver = System.nanoTime();
                 assertEquals(0, alice.await(Duration.ofSeconds(40)), alice.log());
                 assertEquals(0, bob.await(Duration.ofSeconds(40)), bob.log());
             }
             assertTrue(aliceEnded.matches(30, TimeUnit.SECONDS));
             assertTrue(bobEnded.matches(30, TimeUnit.SECONDS));
             assertEquals(3, log.containing("did not answer within 3 s").size(), log.lines().toString());
+            assertEquals(List.of(), aliceViewer.violations());
+            assertEquals(List.of(), bobViewer.violations());
+            // a figure for the README, not a bound: how far apart new segments were listed while the backend hung
+            System.out.println("ADMISSION segment listing gaps while a backend hangs for 3 publishers: alice "
+                    + gaps(aliceViewer, hangStarted, hangOver) + ", bob " + gaps(bobViewer, hangStarted, hangOver));
             for (String secret : SECRETS) {
                 assertEquals(List.of(), log.containing(secret), "a secret in the log");
             }
@@ -281,6 +293,23 @@ class AdmissionIT extends StreamingTestSupport {
         assertTrue(ended.matches(20, TimeUnit.SECONDS));
         assertEquals("from-obs", backend.requests().get(0).get("token"), backend.requests().toString());
         assertTrue(get(playlist("gst")).body().endsWith("#EXT-X-ENDLIST\n"));
+    }
+
+    /** The largest gap between two segments' first listings during [from, to] and outside it, in ms. */
+    private static String gaps(OriginPoller viewer, long from, long to) {
+        List<Long> listed = OriginPoller.segments(viewer.lastRead()).stream().map(viewer::firstListedNanos)
+                .filter(java.util.Objects::nonNull).sorted().toList();
+        long during = 0;
+        long outside = 0;
+        for (int i = 1; i < listed.size(); i++) {
+            long gap = TimeUnit.NANOSECONDS.toMillis(listed.get(i) - listed.get(i - 1));
+            if (listed.get(i) >= from && listed.get(i - 1) <= to) {
+                during = Math.max(during, gap);
+            } else {
+                outside = Math.max(outside, gap);
+            }
+        }
+        return "max " + during + " ms during the hang, " + outside + " ms otherwise";
     }
 
     private HttpResponse<String> post(URI uri, String authorization) throws Exception {
