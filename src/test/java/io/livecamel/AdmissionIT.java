@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -167,6 +168,44 @@ class AdmissionIT extends StreamingTestSupport {
             assertFalse(api.contains(secret), "a secret in /api/channels");
             assertFalse(webhook.events().toString().contains(secret), "a secret in an event");
         }
+    }
+
+    @Test
+    void aBadChannelNameFromTheBackendIsRefusedAndMakesNothing() throws Exception {
+        Map<String, String> names = new java.util.LinkedHashMap<>();
+        names.put("bad-key-dotdot", "../main");
+        names.put("bad-key-slash", "a/b");
+        names.put("bad-key-space", "a b");
+        names.put("bad-key-long", "x".repeat(65));
+        names.put("bad-key-itself", "bad-key-itself"); // the key would become a public name
+        names.forEach((key, name) -> backend.answer(key, Answer.channel(name)));
+        Listeners.awaitListening(rtmpPort, Duration.ofSeconds(20));
+        try (LogCapture log = LogCapture.open()) {
+            for (String key : names.keySet()) {
+                try (RawRtmpClient client = RawRtmpClient.connect(rtmpPort).handshake()
+                        .command("connect", 1.0, Map.of("app", "live", "tcUrl", "rtmp://127.0.0.1/live"))
+                        .command("createStream", 2.0, null).commandOn(1, "publish", 3.0, null, key, "live")) {
+                    assertTrue(client.closedWithin(Duration.ofSeconds(10)), key);
+                    assertTrue(client.received().contains("NetStream.Publish.BadName"), client.received());
+                    assertFalse(client.received().contains("NetStream.Publish.Start"), client.received());
+                }
+            }
+            assertEquals(4, log.containing("refused: the admission route named an invalid channel (").size(),
+                    log.lines().toString());
+            assertEquals(1, log.containing("refused: the admission route named the stream key as the channel")
+                    .size(), log.lines().toString());
+            for (String key : names.keySet()) {
+                assertEquals(List.of(), log.containing(key), "a key in the log");
+            }
+        }
+        try (var folders = Files.list(work.resolve("media"))) {
+            assertEquals(List.of(), folders.map(Path::getFileName).map(Path::toString)
+                    .filter(name -> !name.equals("main")).toList(), "no channel folder was made");
+        } catch (java.nio.file.NoSuchFileException e) {
+            // no folder at all: nothing was made
+        }
+        String api = get(URI.create("http://127.0.0.1:" + httpPort + "/api/channels")).body();
+        assertFalse(api.contains("bad-key") || api.contains("xxxx") || api.contains("a b"), api);
     }
 
     @Test

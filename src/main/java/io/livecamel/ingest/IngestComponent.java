@@ -1,18 +1,21 @@
 package io.livecamel.ingest;
 
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.apache.camel.Endpoint;
+import org.apache.camel.Header;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
-import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.service.ServiceHelper;
 
 /**
@@ -121,7 +124,7 @@ public class IngestComponent extends IngestOptions {
     }
 
     /** The name of the channel whose publishKey this is (compared in constant time), or null: for admission routes. */
-    public String channelOfKey(@org.apache.camel.Header(StreamingHeaders.STREAM_KEY) String key) {
+    public String channelOfKey(@Header(StreamingHeaders.STREAM_KEY) String key) {
         return key == null ? null : channels.byKey(key).map(ChannelIngest::name).orElse(null);
     }
 
@@ -135,8 +138,8 @@ public class IngestComponent extends IngestOptions {
     }
 
     /** The channels this component has now (declared by a route, or made on demand), by name. */
-    public java.util.Set<String> channelNames() {
-        return java.util.Set.copyOf(channels.names());
+    public Set<String> channelNames() {
+        return Set.copyOf(channels.names());
     }
 
     /**
@@ -151,13 +154,13 @@ public class IngestComponent extends IngestOptions {
      * Makes the route of every channel with no route whose folder holds sessions an earlier run left unfinished (a
      * channel made on demand before a crash), so that they are taken up. Called once the configured routes run.
      */
-    public void openLeftChannels() throws java.io.IOException {
+    public void openLeftChannels() throws IOException {
         Path media = Path.of(getMediaDir());
-        if (!java.nio.file.Files.isDirectory(media)) {
+        if (!Files.isDirectory(media)) {
             return;
         }
-        try (java.util.stream.Stream<Path> folders = java.nio.file.Files.list(media)) {
-            for (Path folder : folders.filter(java.nio.file.Files::isDirectory).toList()) {
+        try (Stream<Path> folders = Files.list(media)) {
+            for (Path folder : folders.filter(Files::isDirectory).toList()) {
                 String name = folder.getFileName().toString();
                 if (Channel.isValidName(name) && channels.get(name) == null
                         && !LeftSessions.in(name, folder).isEmpty()) {
