@@ -31,7 +31,7 @@ class LayeringTest {
             List.of("", "karaf"),
             List.of("routes"),
             List.of("web", "workarounds"),
-            List.of("origin", "cdn", "admission"),
+            List.of("origin", "cdn", "admission", "cluster"),
             List.of("settings"),
             List.of("ingest"),
             List.of("rtmp"),

@@ -9,6 +9,8 @@ import java.util.Set;
 import io.livecamel.admission.BackendAnswer;
 import io.livecamel.admission.HttpBackend;
 import io.livecamel.cdn.CdnInvalidation;
+import io.livecamel.cluster.ClusterHealthCheck;
+import io.livecamel.cluster.ClusterNode;
 import io.livecamel.ingest.Channel;
 import io.livecamel.ingest.IngestComponent;
 import io.livecamel.ingest.StreamingHeaders;
@@ -17,6 +19,7 @@ import io.livecamel.origin.Origin;
 import io.livecamel.origin.OriginMetrics;
 import io.livecamel.origin.S3Clients;
 import io.livecamel.origin.SessionRecovery;
+import io.livecamel.settings.ClusterSettings;
 import io.livecamel.settings.IngestSettings;
 import io.livecamel.settings.InvalidSettingException;
 import io.livecamel.settings.StreamingSettings;
@@ -75,6 +78,9 @@ public class StreamingConfiguration implements CamelConfiguration {
         }
         LOG.info("Using ffmpeg {} ({})", ingest.ffmpeg().version(), ingest.ffmpeg().executable());
 
+        if (settings.cluster().isPresent()) {
+            joinCluster(context, settings.cluster().get(), ingest);
+        }
         S3Client s3;
         if (settings.s3Embedded()) {
             EmbeddedOrigin embedded = new EmbeddedOrigin(settings.s3EmbeddedPort(), settings.s3EmbeddedDir(),
@@ -131,6 +137,25 @@ public class StreamingConfiguration implements CamelConfiguration {
             context.getRegistry().bind("routeFilesHealthCheck", new RouteFilesHealthCheck(files));
         }
         new OriginCheck(s3, settings).startInBackground(context);
+    }
+
+    /**
+     * Cluster mode: this node joins ZooKeeper (start-up stops with one message if it cannot), and the health check
+     * {@code cluster} says how that stands. A session must outlast a publisher's reconnect no more than the grace.
+     */
+    private static void joinCluster(CamelContext context, ClusterSettings cluster, IngestComponent ingest)
+            throws Exception {
+        if (cluster.sessionTimeout().toMillis() >= Math.round(ingest.getReconnectGrace() * 1000)) {
+            throw new InvalidSettingException("streaming.cluster.session-timeout ("
+                    + cluster.sessionTimeout().toMillis() / 1000.0 + " s) must be less than streaming.reconnect-grace "
+                    + "(" + ingest.reconnectGraceSeconds() + " s): a dead node's channels must be free before their "
+                    + "publisher's grace is over");
+        }
+        ClusterNode node = new ClusterNode(cluster);
+        node.start();
+        context.addService(node, true);
+        context.getRegistry().bind("clusterNode", node);
+        context.getRegistry().bind("clusterHealthCheck", new ClusterHealthCheck(node));
     }
 
     /**

@@ -44,6 +44,7 @@ public final class StreamingSettings {
     private final Optional<URI> admissionUrl;
     private final Optional<String> admissionSecret;
     private final Optional<String> apiToken;
+    private final Optional<ClusterSettings> cluster;
 
     private StreamingSettings(Function<String, Optional<String>> properties, Collection<String> propertyNames) {
         PropertyValues values = new PropertyValues(properties);
@@ -61,6 +62,7 @@ public final class StreamingSettings {
                 .map(v -> values.httpUri("streaming.admission.url", v));
         admissionSecret = values.optional("streaming.admission.secret");
         apiToken = values.optional("streaming.api.token");
+        cluster = ClusterSettings.read(values, s3Embedded);
         if (apiToken.isPresent() && apiToken.get().length() < 16) {
             throw new InvalidSettingException("streaming.api.token is too short (" + apiToken.get().length()
                     + " characters): the admin API's token needs 16 characters or more");
@@ -239,6 +241,11 @@ public final class StreamingSettings {
     /** The secret the requests to the admission backend are signed with (HMAC-SHA256), if one is set. */
     public Optional<String> admissionSecret() {
         return admissionSecret;
+    }
+
+    /** Cluster mode's settings, when it is on ({@code streaming.cluster.zookeeper} set). */
+    public Optional<ClusterSettings> cluster() {
+        return cluster;
     }
 
     /** The bearer token of the admin API (stop a session), if it is on. */

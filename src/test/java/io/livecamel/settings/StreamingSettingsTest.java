@@ -54,6 +54,30 @@ class StreamingSettingsTest {
     }
 
     @Test
+    void clusterModeIsOffUnlessZooKeeperIsNamedAndThenNeedsTheSharedBucket() {
+        assertEquals(Optional.empty(), read().cluster());
+        ClusterSettings cluster = read("streaming.s3.embedded", "false", "streaming.cluster.zookeeper",
+                "zk1:2181,zk2:2181", "streaming.cluster.node-id", "node-a", "streaming.cluster.session-timeout", "4.5")
+                .cluster().orElseThrow();
+        assertEquals("zk1:2181,zk2:2181", cluster.zookeeper());
+        assertEquals("node-a", cluster.nodeId());
+        assertEquals(java.time.Duration.ofMillis(4500), cluster.sessionTimeout());
+        assertTrue(read("streaming.s3.embedded", "false", "streaming.cluster.zookeeper", "zk:2181").cluster()
+                .orElseThrow().nodeId().matches("[A-Za-z0-9._-]{1,64}"), "a host name by default");
+        InvalidSettingException embedded = assertThrows(InvalidSettingException.class,
+                () -> read("streaming.cluster.zookeeper", "zk:2181"));
+        assertTrue(embedded.getMessage().contains("set streaming.s3.embedded=false"), embedded.getMessage());
+        InvalidSettingException nodeId = assertThrows(InvalidSettingException.class, () -> read(
+                "streaming.s3.embedded", "false", "streaming.cluster.zookeeper", "zk:2181",
+                "streaming.cluster.node-id", "node a"));
+        assertTrue(nodeId.getMessage().contains("streaming.cluster.node-id"), nodeId.getMessage());
+        InvalidSettingException timeout = assertThrows(InvalidSettingException.class, () -> read(
+                "streaming.s3.embedded", "false", "streaming.cluster.zookeeper", "zk:2181",
+                "streaming.cluster.session-timeout", "0.5"));
+        assertTrue(timeout.getMessage().contains("streaming.cluster.session-timeout"), timeout.getMessage());
+    }
+
+    @Test
     void aConfiguredKeyIsUsedAndNeverEchoedWhenMalformed() {
         assertEquals("k3y-that-is-long-enough", read("streaming.channels.main.key", "k3y-that-is-long-enough")
                 .channels().get(0).key());
