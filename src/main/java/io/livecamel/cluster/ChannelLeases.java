@@ -4,27 +4,59 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
+import io.livecamel.ingest.ChannelOwnership;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who writes each channel in the cluster: a lease is an ephemeral znode {@code /channels/<channel>} holding the id of
  * the node that writes it, so it ends by itself with that node's ZooKeeper session (a node killed, or cut off past
  * the session timeout). At most one node holds a channel's lease at a time: taking one is creating its znode, which
- * ZooKeeper does for one node only.
+ * ZooKeeper does for one node only. As the ingest's {@link ChannelOwnership}, a node takes a channel's lease before it
+ * admits a publisher to it; while it is cut off from ZooKeeper it takes none.
  */
-public final class ChannelLeases {
+public final class ChannelLeases implements ChannelOwnership {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelLeases.class);
     static final String ROOT = "/channels";
 
     private final ClusterNode node;
 
     public ChannelLeases(ClusterNode node) {
         this.node = node;
+    }
+
+    @Override
+    public Optional<String> claim(String channel) {
+        if (node.state() != ClusterNode.State.CONNECTED) {
+            return Optional.of("the cluster cannot be reached now (ZooKeeper " + node.state().name().toLowerCase()
+                    + ")");
+        }
+        try {
+            Lease lease = take(channel);
+            return lease.mine() ? Optional.empty()
+                    : Optional.of("channel " + channel + " is live on node " + lease.holder());
+        } catch (Exception e) {
+            LOG.warn("Cluster: the lease of channel {} could not be taken: {}", channel, e.toString());
+            return Optional.of("the cluster could not be asked (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** Gives up the channel's lease; a failure is one WARN (the lease ends with the session anyway). */
+    @Override
+    public void release(String channel) {
+        try {
+            giveUp(channel);
+        } catch (Exception e) {
+            LOG.warn("Cluster: the lease of channel {} could not be given up: {}", channel, e.toString());
+        }
     }
 
     /** A channel's lease as a node sees it: who holds it, and whether that is this node. */
@@ -59,7 +91,7 @@ public final class ChannelLeases {
     }
 
     /** Gives up the channel's lease, if this node's session holds it. */
-    public void release(String channel) throws Exception {
+    public void giveUp(String channel) throws Exception {
         CuratorFramework client = node.client();
         String path = ROOT + "/" + channel;
         Stat stat = client.checkExists().forPath(path);

@@ -67,12 +67,13 @@ final class Admissions implements Publishers {
     @Override
     public CompletionStage<Admission> admit(PublishRequest request, PublisherLink link) {
         String route = component.getAdmission();
-        if (route == null) {
-            return CompletableFuture.completedFuture(component.channels().byKey(request.streamKey())
-                    .map(channel -> channel.admit(link, request, SessionTerms.NONE))
-                    .orElseGet(() -> Admission.refused(null, "no channel has this stream key")));
+        if (route == null && component.getChannelOwnership() == null) { // decided at once, on this thread
+            return CompletableFuture.completedFuture(byKey(request, link));
         }
         try {
+            if (route == null) { // the channel is taken in the cluster first: never on a network thread
+                return CompletableFuture.supplyAsync(() -> byKey(request, link), pool);
+            }
             return CompletableFuture.supplyAsync(() -> ask(route, "publish", request, link.address(), null), pool)
                     .orTimeout(component.admissionTimeoutMillis(), TimeUnit.MILLISECONDS)
                     .thenApplyAsync(answer -> open(answer, request, link), pool)
@@ -80,6 +81,12 @@ final class Admissions implements Publishers {
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(Admission.failed(null, busy()));
         }
+    }
+
+    private Admission byKey(PublishRequest request, PublisherLink link) {
+        return component.channels().byKey(request.streamKey())
+                .map(channel -> channel.admit(link, request, SessionTerms.NONE))
+                .orElseGet(() -> Admission.refused(null, "no channel has this stream key"));
     }
 
     /** Asks the admission route about a publisher; its answer is the message it leaves. */

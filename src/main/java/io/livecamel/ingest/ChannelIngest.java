@@ -114,8 +114,24 @@ final class ChannelIngest {
             return Admission.failed(channel.name(), "channel " + channel.name() + " has had no route to take its "
                     + "events for too long (" + events.waiting() + " wait)");
         }
+        ChannelOwnership ownership = component.getChannelOwnership();
+        Optional<String> notOurs = ownership == null ? Optional.empty() : ownership.claim(channel.name());
+        if (notOurs.isPresent()) {
+            return Admission.failed(channel.name(), notOurs.get());
+        }
         return Admission.admitted(channel.name(), new PublisherFeed(this, link, protocol, request, terms,
                 component.ffmpeg().readsEnhancedHevc()));
+    }
+
+    /**
+     * The channel's session has been closed at the origin (its route took SessionEnded at {@code since}): this node
+     * gives the channel up, unless a publisher was admitted to it since or it has a session again.
+     */
+    void sessionClosed(long since) {
+        ChannelOwnership ownership = component.getChannelOwnership();
+        if (ownership != null && currentSession == null && lastUsed <= since) {
+            ownership.release(channel.name());
+        }
     }
 
     /** A checked publisher is ready for its ffmpeg. */

@@ -85,10 +85,14 @@ public class IngestConsumer extends DefaultConsumer {
             while (running) {
                 Map<String, Object> event = channel.events().next(POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (event != null) {
+                    long taken = System.nanoTime();
                     try {
                         deliver(event);
                     } finally {
                         channel.events().done();
+                    }
+                    if (IngestEvent.SessionEnded.name().equals(event.get(StreamingHeaders.EVENT))) {
+                        channel.sessionClosed(taken);
                     }
                 }
             }

@@ -53,6 +53,10 @@ public abstract class IngestOptions extends DefaultComponent {
     @Metadata(label = "admission", defaultValue = "60", description = "Seconds a channel made on demand stays without "
             + "a session, an event or a publisher admitted before its route is removed (1 to 86400).")
     private double channelIdleTimeout = 60;
+    @Metadata(label = "admission", description = "Who may write a channel when several nodes share one origin "
+            + "(cluster mode): a channel is taken before a publisher is admitted to it. None: this node writes every "
+            + "channel.")
+    private ChannelOwnership channelOwnership;
     @Metadata(label = "admission", description = "Makes the route of a channel the admission endpoint names and no "
             + "route declares (a channel on demand), and removes it once idle.")
     private ChannelRouteFactory channelRouteFactory;
@@ -211,6 +215,14 @@ public abstract class IngestOptions extends DefaultComponent {
 
     public void setChannelIdleTimeout(double channelIdleTimeout) {
         this.channelIdleTimeout = channelIdleTimeout;
+    }
+
+    public ChannelOwnership getChannelOwnership() {
+        return channelOwnership;
+    }
+
+    public void setChannelOwnership(ChannelOwnership channelOwnership) {
+        this.channelOwnership = channelOwnership;
     }
 
     public ChannelRouteFactory getChannelRouteFactory() {

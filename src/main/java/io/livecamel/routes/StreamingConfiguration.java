@@ -9,6 +9,7 @@ import java.util.Set;
 import io.livecamel.admission.BackendAnswer;
 import io.livecamel.admission.HttpBackend;
 import io.livecamel.cdn.CdnInvalidation;
+import io.livecamel.cluster.ChannelLeases;
 import io.livecamel.cluster.ClusterHealthCheck;
 import io.livecamel.cluster.ClusterNode;
 import io.livecamel.ingest.Channel;
@@ -156,6 +157,7 @@ public class StreamingConfiguration implements CamelConfiguration {
         context.addService(node, true);
         context.getRegistry().bind("clusterNode", node);
         context.getRegistry().bind("clusterHealthCheck", new ClusterHealthCheck(node));
+        ingest.setChannelOwnership(new ChannelLeases(node)); // one writer per channel: its lease
     }
 
     /**

@@ -56,11 +56,18 @@ class ChannelLeasesTest {
         assertEquals(new ChannelLeases.Lease("bob", "node-b", true), onB.take("bob"));
         assertEquals(Map.of("alice", "node-a", "bob", "node-b"), onB.held());
 
-        onB.release("alice"); // not b's: nothing happens
+        onB.giveUp("alice"); // not b's: nothing happens
         assertEquals("node-a", onB.held().get("alice"));
-        onA.release("alice");
+        onA.giveUp("alice");
         assertFalse(onB.held().containsKey("alice"));
         assertTrue(onB.take("alice").mine());
+        // as the ingest asks: empty when the channel is this node's, else why not
+        assertEquals(java.util.Optional.of("channel alice is live on node node-b"), onA.claim("alice"));
+        assertEquals(java.util.Optional.empty(), onB.claim("alice"));
+        zookeeper.stop();
+        Eventually.await("a to see ZooKeeper gone", Duration.ofSeconds(10),
+                () -> a.state() != ClusterNode.State.CONNECTED);
+        assertTrue(onA.claim("carol").orElseThrow().startsWith("the cluster cannot be reached now"));
     }
 
     @Test

@@ -1,0 +1,116 @@
+package io.livecamel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.livecamel.testing.ApplicationProcess;
+import io.livecamel.testing.Eventually;
+import io.livecamel.testing.FreePort;
+import io.livecamel.testing.HostOrigin;
+import io.livecamel.testing.Listeners;
+import io.livecamel.testing.OriginPoller;
+import io.livecamel.testing.Publisher;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two nodes, one ZooKeeper (curator-test's server), one external origin: a channel live on one node is refused on
+ * the other ("live on node node-a"), never written by two; once its session is closed at the origin, the other
+ * node takes it.
+ */
+class ClusterLeasesIT {
+
+    private static final String KEY = "cluster-key-3c5e7a9b1d";
+
+    private final Path work = Path.of("target", "it", "ClusterLeasesIT").toAbsolutePath();
+
+    @RegisterExtension
+    final HostOrigin origin = new HostOrigin(work);
+
+    private Map<String, String> node(String id, TestingServer zookeeper) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("camel.main.routes-reload-enabled", "false");
+        settings.put("streaming.rtmp.port", Integer.toString(FreePort.find()));
+        settings.put("streaming.http.port", Integer.toString(FreePort.find()));
+        settings.put("streaming.s3.embedded", "false");
+        settings.put("streaming.s3.endpoint", origin.endpoint().toString());
+        settings.put("streaming.s3.bucket", HostOrigin.BUCKET);
+        settings.put("streaming.media-dir", work.resolve("media-" + id).toString());
+        settings.put("streaming.reconnect-grace", "3");
+        settings.put("streaming.channels.main.key", KEY);
+        settings.put("streaming.cluster.zookeeper", zookeeper.getConnectString());
+        settings.put("streaming.cluster.node-id", id);
+        settings.put("streaming.cluster.session-timeout", "2");
+        return settings;
+    }
+
+    @Test
+    void aChannelLiveOnOneNodeIsRefusedOnTheOtherUntilItsSessionIsClosed() throws Exception {
+        URI playlist = origin.playlist("main");
+        try (TestingServer zookeeper = new TestingServer(FreePort.find(), true)) {
+            Map<String, String> a = node("node-a", zookeeper);
+            Map<String, String> b = node("node-b", zookeeper);
+            int portA = Integer.parseInt(a.get("streaming.rtmp.port"));
+            int portB = Integer.parseInt(b.get("streaming.rtmp.port"));
+            try (ApplicationProcess nodeA = ApplicationProcess.start(a, origin.awsEnvironment(), work.resolve("logs"));
+                 ApplicationProcess nodeB = ApplicationProcess.start(b, origin.awsEnvironment(),
+                         work.resolve("logs"));
+                 OriginPoller viewer = new OriginPoller(playlist, Duration.ofMillis(100))) {
+                Listeners.awaitListening(portA, Duration.ofSeconds(60));
+                Listeners.awaitListening(portB, Duration.ofSeconds(60));
+                try (Publisher first = Publisher.start(portA, KEY, 8, work.resolve("logs"))) {
+                    nodeA.awaitLine("Channel main: live, session", Duration.ofSeconds(30));
+                    try (Publisher second = Publisher.start(portB, KEY, 4, work.resolve("logs"))) {
+                        assertNotEquals(0, second.await(Duration.ofSeconds(30)), second.log());
+                        assertTrue(second.log().contains("Not allowed to publish now: channel main is live on node "
+                                + "node-a"), second.log());
+                    }
+                    assertEquals(0, first.await(Duration.ofSeconds(30)), first.log());
+                }
+                Eventually.await("the first session closed at the origin", Duration.ofSeconds(30),
+                        () -> String.valueOf(OriginPoller.read(playlist)).endsWith("#EXT-X-ENDLIST\n"));
+                // node-a gives the channel up once its route has closed the session: node-b takes it then
+                try (CuratorFramework look = CuratorFrameworkFactory.newClient(zookeeper.getConnectString(),
+                        new RetryOneTime(100))) {
+                    look.start();
+                    Eventually.await("node-a to give the channel's lease up", Duration.ofSeconds(30),
+                            () -> leaseOf(look) == null);
+                }
+                String firstSession = OriginPoller.read(playlist);
+                try (Publisher third = Publisher.start(portB, KEY, 4, work.resolve("logs"))) {
+                    assertEquals(0, third.await(Duration.ofSeconds(30)), third.log());
+                }
+                nodeB.awaitLine("Channel main: live, session", Duration.ofSeconds(10));
+                assertEquals(1, count(nodeA.output(), "Channel main: live, session"), "one session on node-a");
+                Eventually.await("node-b's session closed at the origin", Duration.ofSeconds(30), () -> {
+                    String now = OriginPoller.read(playlist);
+                    return now != null && !now.equals(firstSession) && now.endsWith("#EXT-X-ENDLIST\n");
+                });
+                assertEquals(java.util.List.of(), viewer.violations());
+            }
+        }
+    }
+
+    private static String leaseOf(CuratorFramework look) {
+        try {
+            return look.checkExists().forPath("/live-streaming/channels/main") == null ? null : "held";
+        } catch (Exception e) {
+            return "unknown: " + e;
+        }
+    }
+
+    private static int count(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
+}
