@@ -17,6 +17,7 @@ import io.livecamel.testing.HostOrigin;
 import io.livecamel.testing.Listeners;
 import io.livecamel.testing.OriginPoller;
 import io.livecamel.testing.Publisher;
+import io.livecamel.testing.RawRtmpClient;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Two nodes, one ZooKeeper (curator-test's server), one external origin: a channel live on one node is refused on
  * the other ("live on node node-a"), never written by two; once its session is closed at the origin, the other
- * node takes it.
+ * node takes it; a channel taken for a publisher that never went live is given up by itself.
  */
 class ClusterLeasesIT {
 
@@ -81,12 +82,8 @@ class ClusterLeasesIT {
                 Eventually.await("the first session closed at the origin", Duration.ofSeconds(30),
                         () -> String.valueOf(OriginPoller.read(playlist)).endsWith("#EXT-X-ENDLIST\n"));
                 // node-a gives the channel up once its route has closed the session: node-b takes it then
-                try (CuratorFramework look = CuratorFrameworkFactory.newClient(zookeeper.getConnectString(),
-                        new RetryOneTime(100))) {
-                    look.start();
-                    Eventually.await("node-a to give the channel's lease up", Duration.ofSeconds(30),
-                            () -> leaseOf(look) == null);
-                }
+                Eventually.await("node-a to give the channel's lease up", Duration.ofSeconds(30),
+                        () -> leaseOf(zookeeper) == null);
                 String firstSession = OriginPoller.read(playlist);
                 try (Publisher third = Publisher.start(portB, KEY, 4, work.resolve("logs"))) {
                     assertEquals(0, third.await(Duration.ofSeconds(30)), third.log());
@@ -98,12 +95,31 @@ class ClusterLeasesIT {
                     return now != null && !now.equals(firstSession) && now.endsWith("#EXT-X-ENDLIST\n");
                 });
                 assertEquals(java.util.List.of(), viewer.violations());
+                // a publisher that never goes live (it leaves right after publish) takes the channel on node-a for
+                // nothing: node-a gives it up by itself once it has been quiet for 30 s
+                Eventually.await("node-b to give the channel up", Duration.ofSeconds(30), () -> leaseOf(zookeeper)
+                        == null);
+                try (RawRtmpClient leaving = RawRtmpClient.connect(portA).handshake()
+                        .command("connect", 1.0, Map.of("app", "live", "tcUrl", "rtmp://127.0.0.1/live"))
+                        .command("createStream", 2.0, null).commandOn(1, "publish", 3.0, null, KEY, "live")) {
+                    assertTrue(leaving.receivedWithin("NetStream.Publish.Start", Duration.ofSeconds(10)));
+                }
+                assertEquals("held", leaseOf(zookeeper));
+                Eventually.await("node-a to give up the channel nobody went live on", Duration.ofSeconds(60),
+                        () -> leaseOf(zookeeper) == null);
+                try (Publisher fourth = Publisher.start(portB, KEY, 3, work.resolve("logs"))) {
+                    assertEquals(0, fourth.await(Duration.ofSeconds(30)), fourth.log());
+                }
             }
         }
     }
 
-    private static String leaseOf(CuratorFramework look) {
-        try {
+    /** "held" while a node holds channel main's lease, null once none does: read from ZooKeeper itself. */
+    private static String leaseOf(TestingServer zookeeper) {
+        try (CuratorFramework look = CuratorFrameworkFactory.newClient(zookeeper.getConnectString(),
+                new RetryOneTime(100))) {
+            look.start();
+            look.blockUntilConnected(5, java.util.concurrent.TimeUnit.SECONDS);
             return look.checkExists().forPath("/live-streaming/channels/main") == null ? null : "held";
         } catch (Exception e) {
             return "unknown: " + e;

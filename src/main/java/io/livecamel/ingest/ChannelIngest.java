@@ -46,6 +46,8 @@ final class ChannelIngest {
     /** The session now, if any, and its live publisher: written on the session thread, read anywhere. */
     private volatile String currentSession;
     private volatile PublisherFeed liveFeed;
+    /** This node took the channel ({@link ChannelOwnership}) and has not given it up. */
+    private volatile boolean claimed;
 
     ChannelIngest(Channel channel, IngestComponent component, ExecutorService sessionThread) {
         this.channel = channel;
@@ -119,6 +121,7 @@ final class ChannelIngest {
         if (notOurs.isPresent()) {
             return Admission.failed(channel.name(), notOurs.get());
         }
+        claimed = ownership != null;
         return Admission.admitted(channel.name(), new PublisherFeed(this, link, protocol, request, terms,
                 component.ffmpeg().readsEnhancedHevc()));
     }
@@ -130,6 +133,19 @@ final class ChannelIngest {
     void sessionClosed(long since) {
         ChannelOwnership ownership = component.getChannelOwnership();
         if (ownership != null && currentSession == null && lastUsed <= since) {
+            claimed = false;
+            ownership.release(channel.name());
+        }
+    }
+
+    /**
+     * Gives the channel up when it was taken for a publisher that never went live (refused for its codecs, gone
+     * before its ffmpeg started) and nothing has happened on it for {@code quiet}.
+     */
+    void releaseIfUnused(Duration quiet) {
+        ChannelOwnership ownership = component.getChannelOwnership();
+        if (ownership != null && claimed && idleFor().compareTo(quiet) >= 0) {
+            claimed = false;
             ownership.release(channel.name());
         }
     }
@@ -207,6 +223,7 @@ final class ChannelIngest {
     /** The channel is gone (made on demand, idle): its session thread stops, its folder is no longer watched. */
     void close() {
         open = false;
+        releaseIfUnused(Duration.ZERO);
         component.folders().forget(folder());
         component.getCamelContext().getExecutorServiceManager().shutdown(sessionThread);
     }

@@ -213,17 +213,21 @@ final class ChannelSession {
             channel.journal(session); // what ffmpeg listed last, before the recording is made from it
             channel.journals().forget(session);
         }
-        if (session != null && sessionStarted) {
-            Map<String, Object> event = channel.events().event(IngestEvent.SessionEnded, session);
-            event.put(StreamingHeaders.REASON, reason);
-            terms.describe(event);
-            channel.events().add(event);
-        }
+        String ended = session;
+        boolean started = sessionStarted;
+        SessionTerms endedTerms = terms;
         session = null;
         sessionStarted = false;
         terms = SessionTerms.NONE;
         endingNow = null;
+        // the channel has no session before its route can take SessionEnded (and give the channel up in a cluster)
         channel.sessionChanged(null, null);
+        if (ended != null && started) {
+            Map<String, Object> event = channel.events().event(IngestEvent.SessionEnded, ended);
+            event.put(StreamingHeaders.REASON, reason);
+            endedTerms.describe(event);
+            channel.events().add(event);
+        }
         idle.countDown();
     }
 

@@ -29,6 +29,9 @@ import org.apache.camel.support.service.ServiceHelper;
 @Component(IngestComponent.SCHEME)
 public class IngestComponent extends IngestOptions {
 
+    /** How long a channel this node took for a publisher that never went live stays taken. */
+    static final java.time.Duration UNUSED = java.time.Duration.ofSeconds(30);
+
     public static final String SCHEME = "hls-ingest";
 
     private final ChannelRegistry channels = new ChannelRegistry();
@@ -75,6 +78,10 @@ public class IngestComponent extends IngestOptions {
         }
         long sweep = Math.min(10_000, Math.max(100, onDemand.idle().toMillis() / 4));
         timer.scheduleWithFixedDelay(onDemand::removeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
+        if (getChannelOwnership() != null) { // a channel taken for a publisher that never went live is given up
+            timer.scheduleWithFixedDelay(() -> channels.all().forEach(channel -> channel.releaseIfUnused(UNUSED)),
+                    10, 10, TimeUnit.SECONDS);
+        }
         ServiceHelper.startService(servers);
         HealthCheckRegistry health = HealthCheckRegistry.get(getCamelContext());
         if (health != null) {
