@@ -22,6 +22,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.livecamel.ingest.AdmissionException;
+import io.livecamel.ingest.IngestOptions;
 import io.livecamel.ingest.StreamingHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -148,6 +149,6 @@ public final class HttpBackend {
     }
 
     private String seconds() {
-        return java.math.BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString();
+        return IngestOptions.seconds(timeout);
     }
 }

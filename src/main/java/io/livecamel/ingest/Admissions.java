@@ -75,7 +75,7 @@ final class Admissions implements Publishers {
                 return CompletableFuture.supplyAsync(() -> byKey(request, link), pool);
             }
             return CompletableFuture.supplyAsync(() -> ask(route, "publish", request, link.address(), null), pool)
-                    .orTimeout(component.admissionTimeoutMillis(), TimeUnit.MILLISECONDS)
+                    .orTimeout(component.admissionTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .thenApplyAsync(answer -> open(answer, request, link), pool)
                     .exceptionally(problem -> Admission.failed(null, failure(problem)));
         } catch (RejectedExecutionException e) {
@@ -148,7 +148,7 @@ final class Admissions implements Publishers {
             try {
                 CompletableFuture.supplyAsync(() -> ask(route, "update", feed.request(), feed.link().address(),
                         channel), pool)
-                        .orTimeout(component.admissionTimeoutMillis(), TimeUnit.MILLISECONDS)
+                        .orTimeout(component.admissionTimeout().toMillis(), TimeUnit.MILLISECONDS)
                         .whenComplete((answer, problem) -> rechecked(channel, feed, answer, problem));
             } catch (RejectedExecutionException e) {
                 LOG.warn("Channel {}: its publisher could not be checked again: {}", channel.name(), busy());
@@ -180,7 +180,8 @@ final class Admissions implements Publishers {
             }
         }
         if (cause instanceof TimeoutException) {
-            return "the admission route did not answer within " + component.admissionTimeoutSeconds() + " s";
+            return "the admission route did not answer within " + IngestOptions.seconds(component.admissionTimeout())
+                    + " s";
         } else if (cause instanceof RejectedExecutionException) {
             return busy();
         }

@@ -194,7 +194,7 @@ final class ChannelSession {
     }
 
     private Duration grace() {
-        return Duration.ofMillis(Math.round(component.getReconnectGrace() * 1000));
+        return component.reconnectGrace();
     }
 
     private void graceIsOver() {

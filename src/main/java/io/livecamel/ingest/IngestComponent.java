@@ -1,7 +1,6 @@
 package io.livecamel.ingest;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -73,10 +72,10 @@ public class IngestComponent extends IngestOptions {
         disk = new MediaDisk(Path.of(getMediaDir()), getMinFreeMb());
         admissions.start(getCamelContext());
         if (getAdmissionRecheckInterval() > 0) {
-            long every = Math.round(getAdmissionRecheckInterval() * 1000);
+            long every = duration(getAdmissionRecheckInterval()).toMillis();
             timer.scheduleWithFixedDelay(admissions::recheck, every, every, TimeUnit.MILLISECONDS);
         }
-        long sweep = Math.min(10_000, Math.max(100, onDemand.idle().toMillis() / 4));
+        long sweep = Math.min(10_000, Math.max(100, channelIdleTimeout().toMillis() / 4));
         timer.scheduleWithFixedDelay(onDemand::removeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
         if (getChannelOwnership() != null) { // a channel taken for a publisher that never went live is given up
             timer.scheduleWithFixedDelay(() -> channels.all().forEach(channel -> channel.releaseIfUnused(UNUSED)),
@@ -113,7 +112,7 @@ public class IngestComponent extends IngestOptions {
 
     /** The reconnect grace in seconds the way a person writes them ({@code 15}, {@code 0.5}). */
     public String reconnectGraceSeconds() {
-        return BigDecimal.valueOf(Math.round(getReconnectGrace() * 1000), 3).stripTrailingZeros().toPlainString();
+        return seconds(reconnectGrace());
     }
 
     /** The ffmpeg this component runs, found (and checked) the first time it is needed. */
@@ -175,14 +174,6 @@ public class IngestComponent extends IngestOptions {
                 }
             }
         }
-    }
-
-    long admissionTimeoutMillis() {
-        return Math.round(getAdmissionTimeout() * 1000);
-    }
-
-    String admissionTimeoutSeconds() {
-        return BigDecimal.valueOf(admissionTimeoutMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     ChannelRegistry channels() {

@@ -1,5 +1,8 @@
 package io.livecamel.ingest;
 
+import java.math.BigDecimal;
+import java.time.Duration;
+
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.support.DefaultComponent;
 
@@ -85,6 +88,31 @@ public abstract class IngestOptions extends DefaultComponent {
         between("admissionTimeout", admissionTimeout, 0.1, 60);
         between("admissionRecheckInterval", admissionRecheckInterval, 0, 86_400);
         between("channelIdleTimeout", channelIdleTimeout, 1, 86_400);
+    }
+
+    /** A number of seconds as an option holds it, as a duration (to the millisecond). */
+    static Duration duration(double seconds) {
+        return Duration.ofMillis(Math.round(seconds * 1000));
+    }
+
+    /** A duration in seconds the way a person writes them: {@code 15}, {@code 0.5}. */
+    public static String seconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
+    }
+
+    /** The reconnect grace ({@code reconnectGrace}) as a duration. */
+    public Duration reconnectGrace() {
+        return duration(reconnectGrace);
+    }
+
+    /** The time the admission endpoint has ({@code admissionTimeout}) as a duration. */
+    public Duration admissionTimeout() {
+        return duration(admissionTimeout);
+    }
+
+    /** How long a channel made on demand stays idle ({@code channelIdleTimeout}) as a duration. */
+    Duration channelIdleTimeout() {
+        return duration(channelIdleTimeout);
     }
 
     static void port(String option, int port) {

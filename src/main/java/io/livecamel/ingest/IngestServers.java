@@ -52,7 +52,7 @@ final class IngestServers extends ServiceSupport {
         }
         // the decision has the admission's time, and a second for the answer to come back
         server = new RtmpServer(component.admissions(), RtmpLimits.DEFAULT.withDecisionTimeout(
-                java.time.Duration.ofMillis(component.admissionTimeoutMillis() + 1000)));
+                component.admissionTimeout().plusSeconds(1)));
         rtmp = new ServerBinding(server, "rtmp", component.getRtmpPort(), null, states, component.timer());
         rtmp.start();
         if (tls != null) {

@@ -13,8 +13,7 @@ import org.slf4j.LoggerFactory;
  * The channels the admission route names that no route declares: each is made when its first publisher is admitted
  * (its route from the application's {@link ChannelRouteFactory}), and removed once nothing has happened on it for
  * the component's {@code channelIdleTimeout} (no session, no event waiting, nobody admitted), so that a channel costs
- * nothing while nobody
- * publishes to it. Making, admitting to and removing a channel made here hold one lock: a publisher is never
+ * nothing while nobody publishes to it. Making, admitting to and removing a channel made here hold one lock: a publisher is never
  * admitted to a channel on its way out.
  */
 final class OnDemandChannels {
@@ -70,23 +69,20 @@ final class OnDemandChannels {
         return channel;
     }
 
-    /** How long a channel made on demand stays without anything happening on it. */
-    Duration idle() {
-        return Duration.ofMillis(Math.round(component.getChannelIdleTimeout() * 1000));
-    }
-
-    /** Removes the channels made on demand that have been idle for {@link #idle}. */
+    /** Removes the channels made on demand that have been idle for the component's {@code channelIdleTimeout}. */
     void removeIdle() {
         ChannelRegistry registry = component.channels();
         for (ChannelIngest channel : List.copyOf(registry.all())) {
-            if (registry.isOnDemand(channel.name()) && channel.idleFor().compareTo(idle()) >= 0) {
+            if (registry.isOnDemand(channel.name())
+                    && channel.idleFor().compareTo(component.channelIdleTimeout()) >= 0) {
                 remove(channel);
             }
         }
     }
 
     private synchronized void remove(ChannelIngest channel) {
-        if (channel.idleFor().compareTo(idle()) < 0 || component.getCamelContext().isStopping()) {
+        Duration idle = component.channelIdleTimeout();
+        if (channel.idleFor().compareTo(idle) < 0 || component.getCamelContext().isStopping()) {
             return; // admitted meanwhile
         }
         try {
@@ -98,6 +94,6 @@ final class OnDemandChannels {
         component.channels().forget(channel.name());
         channel.close();
         LOG.info("Channel {} is closed: nothing happened on it for {} s", channel.name(),
-                java.math.BigDecimal.valueOf(idle().toMillis(), 3).stripTrailingZeros().toPlainString());
+                IngestOptions.seconds(idle));
     }
 }

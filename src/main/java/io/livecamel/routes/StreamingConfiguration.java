@@ -1,7 +1,6 @@
 package io.livecamel.routes;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -122,8 +121,7 @@ public class StreamingConfiguration implements CamelConfiguration {
         // who may publish (admission.camel.yaml): the channels' keys, or the HTTP backend
         context.getRegistry().bind("ingest", ingest);
         settings.admissionUrl().ifPresent(url -> context.getRegistry().bind("admissionBackend", new HttpBackend(url,
-                settings.admissionSecret().orElse(null), Duration.ofMillis(Math.round(ingest.getAdmissionTimeout()
-                        * 1000)))));
+                settings.admissionSecret().orElse(null), ingest.admissionTimeout())));
         context.getRegistry().bind("backendAnswer", new BackendAnswer());
         ChannelRoutes channelRoutes = new ChannelRoutes(settings, ingest);
         ingest.setChannelRouteFactory(channelRoutes);
@@ -146,7 +144,7 @@ public class StreamingConfiguration implements CamelConfiguration {
      */
     private static void joinCluster(CamelContext context, ClusterSettings cluster, IngestComponent ingest)
             throws Exception {
-        if (cluster.sessionTimeout().toMillis() >= Math.round(ingest.getReconnectGrace() * 1000)) {
+        if (cluster.sessionTimeout().compareTo(ingest.reconnectGrace()) >= 0) {
             throw new InvalidSettingException("streaming.cluster.session-timeout ("
                     + cluster.sessionTimeout().toMillis() / 1000.0 + " s) must be less than streaming.reconnect-grace "
                     + "(" + ingest.reconnectGraceSeconds() + " s): a dead node's channels must be free before their "
