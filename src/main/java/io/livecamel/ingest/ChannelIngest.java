@@ -131,10 +131,8 @@ final class ChannelIngest {
      * gives the channel up, unless a publisher was admitted to it since or it has a session again.
      */
     void sessionClosed(long since) {
-        ChannelOwnership ownership = component.getChannelOwnership();
-        if (ownership != null && currentSession == null && lastUsed <= since) {
-            claimed = false;
-            ownership.release(channel.name());
+        if (currentSession == null && lastUsed <= since) {
+            giveUp();
         }
     }
 
@@ -143,8 +141,15 @@ final class ChannelIngest {
      * before its ffmpeg started) and nothing has happened on it for {@code quiet}.
      */
     void releaseIfUnused(Duration quiet) {
+        if (idleFor().compareTo(quiet) >= 0) {
+            giveUp();
+        }
+    }
+
+    /** This node no longer writes the channel, if it took it. */
+    private void giveUp() {
         ChannelOwnership ownership = component.getChannelOwnership();
-        if (ownership != null && claimed && idleFor().compareTo(quiet) >= 0) {
+        if (ownership != null && claimed) {
             claimed = false;
             ownership.release(channel.name());
         }

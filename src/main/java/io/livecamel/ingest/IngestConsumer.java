@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands a channel's events to its route, one at a time and in order, on a thread of its own (the channel's event
- * thread): each is a message whose headers say what happened ({@code StreamingEvent}: an {@link IngestEvent}). The sessions do not depend on it: when its route is stopped or replaced (a YAML file edited), the
+ * thread): each is a message whose headers say what happened ({@code StreamingEvent}: an {@link IngestEvent}). The
+ * sessions do not depend on it: when its route is stopped or replaced (a YAML file edited), the
  * event in hand is finished and the others wait for the next consumer. Only when the application stops does
  * stopping it cut the publishers and end the session, whose last events still go through the route.
  */

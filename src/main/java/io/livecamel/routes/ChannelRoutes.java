@@ -47,8 +47,7 @@ public final class ChannelRoutes implements ExtendedStartupListener, ChannelRout
         context = started;
         for (Channel channel : settings.channels()) {
             if (context.getRoute(routeId(channel.name())) == null) {
-                add(channel.name(), Map.of("channel", channel.name(), "key", "{{" + keyProperty(channel) + "}}",
-                        "srtPort", Integer.toString(channel.srtPort().orElse(0))));
+                add(channel.name(), parameters(channel));
             }
         }
         if (context.getRoute(ADMISSION_ROUTE) != null) {
@@ -84,8 +83,7 @@ public final class ChannelRoutes implements ExtendedStartupListener, ChannelRout
             return;
         }
         for (Channel channel : settings.channels()) {
-            replace(edited, channel.name(), Map.of("channel", channel.name(), "key",
-                    "{{" + keyProperty(channel) + "}}", "srtPort", Integer.toString(channel.srtPort().orElse(0))));
+            replace(edited, channel.name(), parameters(channel));
         }
         for (String channel : List.copyOf(onDemand)) {
             replace(edited, channel, Map.of("channel", channel));
@@ -107,6 +105,12 @@ public final class ChannelRoutes implements ExtendedStartupListener, ChannelRout
         if (!context.getRouteController().getRouteStatus(routeId).isStarted()) {
             context.getRouteController().startRoute(routeId);
         }
+    }
+
+    /** A configured channel's template parameters: the key as a placeholder, never its value. */
+    private static Map<String, Object> parameters(Channel channel) {
+        return Map.of("channel", channel.name(), "key", "{{" + keyProperty(channel) + "}}",
+                "srtPort", Integer.toString(channel.srtPort().orElse(0)));
     }
 
     /** The id of a channel's route. */

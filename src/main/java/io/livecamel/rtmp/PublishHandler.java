@@ -22,12 +22,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One RTMP connection, from the handshake to the end of its publication, after {@link ConnectCommands} (the
- * conversation up to {@code publish}): the stream key in {@code publish} picks the channel
- * ({@link Publishers}), whose decision may take a while: the connection waits for it without holding up its network
- * thread, media sent meanwhile is dropped, and {@code NetStream.Publish.Start} is sent only once admitted. Then
- * audio and video go to the channel's {@link MediaSink} with the {@code onMetaData}, and every other data message (text tracks, cue points) is dropped. Each refusal, each broken
- * rule and each timeout is one WARN naming the peer address from the socket (and the channel, once known), never
- * the key; a connection that closes without sending a byte (a load balancer's check) is not worth a line.
+ * conversation up to {@code publish}): the stream key in {@code publish} picks the channel ({@link Publishers}),
+ * whose decision may take a while: the connection waits for it without holding up its network thread, media sent
+ * meanwhile is held ({@link HeldMessages}), and {@code NetStream.Publish.Start} is sent only once admitted. Then audio
+ * and video go to the channel's {@link MediaSink} with the {@code onMetaData}, and every other data message (text
+ * tracks, cue points) is dropped. Each refusal, each broken rule and each timeout is one WARN naming the peer address
+ * from the socket (and the channel, once known), never the key; a connection that closes without sending a byte (a
+ * load balancer's check) is not worth a line.
  */
 final class PublishHandler extends ChannelInboundHandlerAdapter {
 
@@ -202,10 +203,8 @@ final class PublishHandler extends ChannelInboundHandlerAdapter {
     /** The application has decided (on this connection's event loop): the publisher is told, once. */
     private void decided(ChannelHandlerContext ctx, int streamId, Admission admission) {
         deciding = false;
-        if (!admission.isAdmitted() || ended || !channel.isActive()) {
-            held.release(null);
-        }
         if (ended || !channel.isActive()) { // it left, or waited too long: nothing is kept for it
+            held.release(null);
             if (admission.isAdmitted()) {
                 admission.sink().end("the connection closed before it was admitted");
             }
@@ -214,6 +213,7 @@ final class PublishHandler extends ChannelInboundHandlerAdapter {
         channelName = admission.channel();
         if (!admission.isAdmitted()) {
             ended = true;
+            held.release(null);
             RtmpReplies.refused(ctx, streamId, admission);
             warn("refused: " + admission.refusal());
             closeAfterFlush(ctx);
