@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import io.livecamel.testing.ApplicationProcess;
@@ -40,14 +39,7 @@ class ClusterLeasesIT {
     final HostOrigin origin = new HostOrigin(work);
 
     private Map<String, String> node(String id, TestingServer zookeeper) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("camel.main.routes-reload-enabled", "false");
-        settings.put("streaming.rtmp.port", Integer.toString(FreePort.find()));
-        settings.put("streaming.http.port", Integer.toString(FreePort.find()));
-        settings.put("streaming.s3.embedded", "false");
-        settings.put("streaming.s3.endpoint", origin.endpoint().toString());
-        settings.put("streaming.s3.bucket", HostOrigin.BUCKET);
-        settings.put("streaming.media-dir", work.resolve("media-" + id).toString());
+        Map<String, String> settings = origin.applicationSettings(work.resolve("media-" + id));
         settings.put("streaming.reconnect-grace", "3");
         settings.put("streaming.channels.main.key", KEY);
         settings.put("streaming.cluster.zookeeper", zookeeper.getConnectString());

@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +23,6 @@ import java.util.stream.Stream;
 import io.livecamel.hls.Session;
 import io.livecamel.testing.ApplicationProcess;
 import io.livecamel.testing.Eventually;
-import io.livecamel.testing.FreePort;
 import io.livecamel.testing.HostOrigin;
 import io.livecamel.testing.Listeners;
 import io.livecamel.testing.OriginPoller;
@@ -48,14 +46,7 @@ class CrashRecoveryIT {
     final HostOrigin origin = new HostOrigin(work);
 
     private Map<String, String> settings(String grace) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("camel.main.routes-reload-enabled", "false");
-        settings.put("streaming.rtmp.port", Integer.toString(FreePort.find()));
-        settings.put("streaming.http.port", Integer.toString(FreePort.find()));
-        settings.put("streaming.s3.embedded", "false");
-        settings.put("streaming.s3.endpoint", origin.endpoint().toString());
-        settings.put("streaming.s3.bucket", HostOrigin.BUCKET);
-        settings.put("streaming.media-dir", work.resolve("media").toString());
+        Map<String, String> settings = origin.applicationSettings(work.resolve("media"));
         settings.put("streaming.reconnect-grace", grace);
         settings.put("streaming.channels.main.key", KEY);
         return settings;

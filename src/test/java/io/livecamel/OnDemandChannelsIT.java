@@ -9,14 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import io.livecamel.testing.AdmissionBackend;
 import io.livecamel.testing.AdmissionBackend.Answer;
 import io.livecamel.testing.ApplicationProcess;
 import io.livecamel.testing.Eventually;
-import io.livecamel.testing.FreePort;
 import io.livecamel.testing.HostOrigin;
 import io.livecamel.testing.Listeners;
 import io.livecamel.testing.OriginPoller;
@@ -44,14 +42,7 @@ class OnDemandChannelsIT {
     void aChannelMadeOnDemandIsRemovedWhenIdleAndOutlivesARestart() throws Exception {
         try (AdmissionBackend backend = new AdmissionBackend()) {
             backend.answer(KEY, Answer.channel("shows"));
-            Map<String, String> settings = new HashMap<>();
-            settings.put("camel.main.routes-reload-enabled", "false");
-            settings.put("streaming.rtmp.port", Integer.toString(FreePort.find()));
-            settings.put("streaming.http.port", Integer.toString(FreePort.find()));
-            settings.put("streaming.s3.embedded", "false");
-            settings.put("streaming.s3.endpoint", origin.endpoint().toString());
-            settings.put("streaming.s3.bucket", HostOrigin.BUCKET);
-            settings.put("streaming.media-dir", work.resolve("media").toString());
+            Map<String, String> settings = origin.applicationSettings(work.resolve("media"));
             settings.put("streaming.reconnect-grace", "1");
             settings.put("streaming.admission.url", backend.url().toString());
             settings.put("streaming.admission.channel-idle-timeout", "2");

@@ -489,23 +489,7 @@ class RtmpServerTest {
                 asked.add(streamKey);
                 return CompletableFuture.completedFuture(Admission.refused(null, "no channel has this stream key"));
             }
-            admitted.incrementAndGet();
-            return CompletableFuture.completedFuture(Admission.admitted("main", new MediaSink() {
-                @Override
-                public void metadata(Map<String, Object> values) {
-                }
-
-                @Override
-                public void media(FlvTag tag) {
-                    tags.incrementAndGet();
-                    tag.release();
-                }
-
-                @Override
-                public void end(String reason) {
-                    ended.add(reason);
-                }
-            }));
+            return CompletableFuture.completedFuture(Admission.admitted("main", sink()));
         }
     }
 }

@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * nginx (Debian's package) as a caching reverse proxy in front of the origin, configured only to honour the origin's
@@ -19,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CachingProxy implements AutoCloseable {
 
-    public static final Path NGINX = Path.of("/usr/sbin/nginx");
+    public static final Path NGINX = Nginx.EXECUTABLE;
 
     /** One request as nginx logged it: when it ended, its path, the cache's status, and whether the origin was asked. */
     public record Request(double at, String path, String cacheStatus, boolean fromOrigin) {
@@ -70,13 +68,7 @@ public final class CachingProxy implements AutoCloseable {
                     }
                 }
                 """.formatted(folder.toAbsolutePath(), port, origin.toString().replaceAll("/$", ""));
-        Path file = folder.resolve("nginx.conf");
-        Files.writeString(file, conf);
-        Process process = new ProcessBuilder(NGINX.toString(), "-p", folder.toAbsolutePath().toString(), "-c",
-                file.toAbsolutePath().toString(), "-g", "daemon off;")
-                .redirectErrorStream(true).redirectOutput(folder.resolve("nginx.out").toFile()).start();
-        Listeners.awaitListening(port, Duration.ofSeconds(10));
-        return new CachingProxy(process, folder, port);
+        return new CachingProxy(Nginx.start(folder, conf, port), folder, port);
     }
 
     /** The URL of {@code path} (e.g. {@code /live/videos/main/index.m3u8}) through the cache. */
@@ -98,9 +90,6 @@ public final class CachingProxy implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy(); // SIGTERM: nginx's fast shutdown
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
+        Nginx.stop(process);
     }
 }

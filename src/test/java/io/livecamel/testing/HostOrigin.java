@@ -61,6 +61,22 @@ public final class HostOrigin implements BeforeEachCallback, AfterEachCallback {
         return endpoint().resolve("/" + BUCKET + "/videos/" + channel + "/index.m3u8");
     }
 
+    /**
+     * The settings of an application process on this origin, each on free ports: no route reloading, the RTMP and
+     * HTTP ports, the external origin and its bucket, and {@code mediaDir}. Tests add their own.
+     */
+    public Map<String, String> applicationSettings(Path mediaDir) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        settings.put("camel.main.routes-reload-enabled", "false");
+        settings.put("streaming.rtmp.port", Integer.toString(FreePort.find()));
+        settings.put("streaming.http.port", Integer.toString(FreePort.find()));
+        settings.put("streaming.s3.embedded", "false");
+        settings.put("streaming.s3.endpoint", endpoint().toString());
+        settings.put("streaming.s3.bucket", BUCKET);
+        settings.put("streaming.media-dir", mediaDir.toString());
+        return settings;
+    }
+
     /** The credentials as the SDK's default provider chain reads them from the environment. */
     public Map<String, String> awsEnvironment() {
         return Map.of("AWS_ACCESS_KEY_ID", TestCredentials.CREDENTIALS.accessKeyId(),

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * nginx with Debian's RTMP module ({@code libnginx-mod-rtmp}, nginx-rtmp 1.2.2): a real RTMP server no one here
@@ -28,7 +26,7 @@ public final class NginxRtmp implements AutoCloseable {
 
     /** Starts it on a free port of 127.0.0.1, its files in {@code folder}, with {@code directives} in {@code live}. */
     public static NginxRtmp start(Path folder, String directives) throws IOException, InterruptedException {
-        boolean present = Files.isExecutable(CachingProxy.NGINX) && Files.exists(MODULE);
+        boolean present = Files.isExecutable(Nginx.EXECUTABLE) && Files.exists(MODULE);
         if (!present) {
             System.out.println("SKIPPED: nginx with its RTMP module is not installed (apt-get install nginx "
                     + "libnginx-mod-rtmp; .ci/run does)");
@@ -53,13 +51,7 @@ public final class NginxRtmp implements AutoCloseable {
                     }
                 }
                 """.formatted(MODULE, folder.toAbsolutePath(), port, directives);
-        Path file = folder.resolve("nginx.conf");
-        Files.writeString(file, conf);
-        Process process = new ProcessBuilder(CachingProxy.NGINX.toString(), "-p", folder.toAbsolutePath().toString(),
-                "-c", file.toAbsolutePath().toString(), "-g", "daemon off;")
-                .redirectErrorStream(true).redirectOutput(folder.resolve("nginx.out").toFile()).start();
-        Listeners.awaitListening(port, Duration.ofSeconds(10));
-        return new NginxRtmp(process, port);
+        return new NginxRtmp(Nginx.start(folder, conf, port), port);
     }
 
     public int port() {
@@ -68,9 +60,6 @@ public final class NginxRtmp implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
+        Nginx.stop(process);
     }
 }
