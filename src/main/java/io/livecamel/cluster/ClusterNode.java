@@ -38,6 +38,9 @@ public final class ClusterNode implements Service {
 
     @Override
     public void start() {
+        if (client != null) {
+            return; // started once: by the configuration, which needs it connected, then again by the context
+        }
         int session = (int) settings.sessionTimeout().toMillis();
         client = CuratorFrameworkFactory.builder().connectString(settings.zookeeper()).namespace(NAMESPACE)
                 .sessionTimeoutMs(session).connectionTimeoutMs(Math.min(session, 5000))
@@ -53,6 +56,7 @@ public final class ClusterNode implements Service {
         }
         if (!connected) {
             client.close();
+            client = null;
             throw new InvalidSettingException("streaming.cluster.zookeeper", settings.zookeeper(), "ZooKeeper "
                     + "cannot be reached there within " + CONNECT_TIMEOUT.toSeconds() + " s");
         }
@@ -83,6 +87,7 @@ public final class ClusterNode implements Service {
     public void stop() {
         if (client != null) {
             client.close();
+            client = null;
         }
         state = State.LOST;
     }

@@ -46,8 +46,8 @@ final class ChannelIngest {
     /** The session now, if any, and its live publisher: written on the session thread, read anywhere. */
     private volatile String currentSession;
     private volatile PublisherFeed liveFeed;
-    /** This node took the channel ({@link ChannelOwnership}) and has not given it up. */
-    private volatile boolean claimed;
+    /** The channel in the cluster, as this node holds it (cluster mode). */
+    private final ChannelClaim claim;
 
     ChannelIngest(Channel channel, IngestComponent component, ExecutorService sessionThread) {
         this.channel = channel;
@@ -56,6 +56,7 @@ final class ChannelIngest {
         this.events = new ChannelEvents(channel.name());
         this.room = new ChannelRoom(channel.name(), component);
         this.session = new ChannelSession(this, component);
+        this.claim = new ChannelClaim(channel.name(), component);
     }
 
     /** The channel's key and SRT port from now on (its route was edited): the next publishers use them. */
@@ -116,23 +117,58 @@ final class ChannelIngest {
             return Admission.failed(channel.name(), "channel " + channel.name() + " has had no route to take its "
                     + "events for too long (" + events.waiting() + " wait)");
         }
-        ChannelOwnership ownership = component.getChannelOwnership();
-        Optional<String> notOurs = ownership == null ? Optional.empty() : ownership.claim(channel.name());
-        if (notOurs.isPresent()) {
-            return Admission.failed(channel.name(), notOurs.get());
+        if (component.getChannelOwnership() != null) {
+            Optional<String> notOurs = claim.forPublisher(currentSession);
+            if (notOurs.isPresent()) {
+                return Admission.failed(channel.name(), notOurs.get());
+            }
         }
-        claimed = ownership != null;
         return Admission.admitted(channel.name(), new PublisherFeed(this, link, protocol, request, terms,
                 component.ffmpeg().readsEnhancedHevc()));
     }
 
     /**
-     * The channel's session has been closed at the origin (its route took SessionEnded at {@code since}): this node
-     * gives the channel up, unless a publisher was admitted to it since or it has a session again.
+     * The channel's session has been closed at the origin, or handed over (its route took SessionEnded or
+     * SessionHandedOver at {@code since}): this node gives the channel up, unless a publisher was admitted to it
+     * since or it has a session again. {@code ended}: the session that ended for the whole cluster, if it did.
      */
-    void sessionClosed(long since) {
+    void sessionClosed(long since, String ended) {
         if (currentSession == null && lastUsed <= since) {
-            giveUp();
+            claim.giveUp(ended);
+        }
+    }
+
+    /** Node {@code toNode} asks for the channel: the session goes to it, or the channel is given up at once. */
+    void handOver(String toNode) {
+        sessionThread.execute(() -> {
+            if (!session.leave("handed over to node " + toNode, toNode) && events.idle()) {
+                claim.giveUp(null); // no session: nothing to hand over
+            }
+        });
+    }
+
+    /** This node's lease on the channel is gone: it writes nothing more of the session; its publishers are cut. */
+    void leaseLost() {
+        if (claim.lost()) {
+            sessionThread.execute(() -> session.leave("this node lost the channel's lease in the cluster", null));
+        }
+    }
+
+    /** Another node wrote the channel's playlist since this node took it: the session leaves, the channel goes. */
+    void moved() {
+        sessionThread.execute(() -> {
+            if (!session.leave("another node has written the channel since this node took it", null)) {
+                claim.giveUp(null);
+            }
+        });
+    }
+
+    /** This node took the channel whose node died with its session ({@link ChannelOwnership.Listener#orphaned}). */
+    void adopt(ChannelOwnership.Continuation orphan) {
+        lastUsed = System.nanoTime();
+        ChannelClaim.Taken found = claim.orphan(orphan);
+        if (found != null) {
+            sessionThread.execute(() -> session.adopt(found));
         }
     }
 
@@ -142,17 +178,13 @@ final class ChannelIngest {
      */
     void releaseIfUnused(Duration quiet) {
         if (idleFor().compareTo(quiet) >= 0) {
-            giveUp();
+            claim.giveUp(null);
         }
     }
 
-    /** This node no longer writes the channel, if it took it. */
-    private void giveUp() {
-        ChannelOwnership ownership = component.getChannelOwnership();
-        if (ownership != null && claimed) {
-            claimed = false;
-            ownership.release(channel.name());
-        }
+    /** The channel in the cluster, as this node holds it. */
+    ChannelClaim claim() {
+        return claim;
     }
 
     /** A checked publisher is ready for its ffmpeg. */

@@ -2,15 +2,12 @@ package io.livecamel.ingest;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.livecamel.hls.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +16,10 @@ import org.slf4j.LoggerFactory;
  * come back within the reconnect grace; each connection of its publishers gets an ffmpeg of its own
  * ({@link HlsWriter}), which continues the session's playlist after an {@code #EXT-X-DISCONTINUITY}. A second
  * publisher with the channel's key takes over: the first is cut, its ffmpeg finishes, and the session goes on with
- * the newer connection (OBS reconnecting over a half-dead TCP connection is never locked out). Every method runs on
- * the channel's session thread ({@link ChannelIngest#onSessionThread}), so no lock is needed and events never
- * overtake each other.
+ * the newer connection (OBS reconnecting over a half-dead TCP connection is never locked out). In cluster mode a
+ * session may also go on from another node, and leave for one. The session itself (id, connections, events) is a
+ * {@link SessionLife}; this class decides, with its publishers. Every method runs on the channel's session thread
+ * ({@link ChannelIngest#onSessionThread}), so no lock is needed and events never overtake each other.
  */
 final class ChannelSession {
 
@@ -29,29 +27,29 @@ final class ChannelSession {
 
     private final ChannelIngest channel;
     private final IngestComponent component;
-    private String session;
-    private int connection;
-    private boolean sessionStarted;
+    private final SessionLife session;
     private PublisherFeed live;
     private PublisherFeed waiting;
     private ScheduledFuture<?> graceTimeout;
     private boolean stopping;
-    private String lastReason;
-    /** What the admission gave the session's newest publisher: on every event of the session. */
-    private SessionTerms terms = SessionTerms.NONE;
     /** Set when the session must end as soon as its publisher is gone, without a grace: why. */
     private String endingNow;
-    private CountDownLatch idle = new CountDownLatch(0);
+    /** Set when the session leaves this node once its publisher is gone (cluster mode). */
+    private Leaving leaving;
     private boolean recoveryDone;
+
+    private record Leaving(String reason, String toNode) {
+    }
 
     ChannelSession(ChannelIngest channel, IngestComponent component) {
         this.channel = channel;
         this.component = component;
+        this.session = new SessionLife(channel);
     }
 
     /** The session now, if there is one. */
     Optional<String> current() {
-        return Optional.ofNullable(session);
+        return Optional.ofNullable(session.id());
     }
 
     /** A route takes the channel's events; the first time, the sessions an earlier run left are taken up first. */
@@ -66,30 +64,41 @@ final class ChannelSession {
     /**
      * The sessions an earlier run left in the channel's folder ({@link LeftSessions}) are recovered (the route puts
      * what is finished on the origin); all but the newest end at once, the newest waits for its publisher for the
-     * reconnect grace, counted from now (OBS reconnects by itself).
+     * reconnect grace, counted from now (OBS reconnects by itself). In cluster mode only a session the cluster has
+     * no other for is recovered; of another, what this node finished goes up, never its playlist.
      */
     private void recoverLeftSessions() {
         List<LeftSessions.Left> sessions = LeftSessions.in(channel.name(), channel.folder());
+        boolean cluster = component.getChannelOwnership() != null;
         for (LeftSessions.Left found : sessions) {
-            String left = found.session();
-            channel.journal(left);
-            Map<String, Object> event = channel.events().event(IngestEvent.SessionRecovered, left);
-            event.put(StreamingHeaders.CONNECTION, found.connections());
-            channel.events().add(event);
-            if (found != sessions.get(sessions.size() - 1)) {
-                channel.journals().forget(left);
-                Map<String, Object> ended = channel.events().event(IngestEvent.SessionEnded, left);
-                ended.put(StreamingHeaders.REASON, "an earlier run of the application stopped without ending it");
-                channel.events().add(ended);
+            channel.journal(found.session());
+            boolean newest = found == sessions.get(sessions.size() - 1);
+            ChannelClaim.Taken taken = cluster && newest ? channel.claim().forLeftSession(found.session()) : null;
+            session.resume(found.session(), found.connections(), "the application restarted");
+            if (cluster && taken == null) {
+                session.close(IngestEvent.SessionHandedOver, "an earlier run of this node left it, and the cluster "
+                        + "has the channel", null);
             } else {
-                session = left;
-                channel.sessionChanged(session, null);
-                connection = found.connections();
-                sessionStarted = true;
-                idle = new CountDownLatch(1);
-                lastReason = "the application restarted";
-                waitForReturn();
+                session.recovered(taken);
+                if (newest) {
+                    waitForReturn();
+                } else {
+                    endSession("an earlier run of the application stopped without ending it");
+                }
             }
+        }
+    }
+
+    /**
+     * This node took a channel whose node died with its session: it goes on with it, and waits for its publisher for
+     * the reconnect grace (counted from now).
+     */
+    void adopt(ChannelClaim.Taken taken) {
+        if (session.id() == null && session.takeUp(taken)) {
+            session.recovered(taken);
+            waitForReturn();
+        } else if (session.id() == null) { // ended at the origin: nothing to go on with
+            channel.sessionClosed(Long.MAX_VALUE, taken.continuation().session());
         }
     }
 
@@ -111,48 +120,35 @@ final class ChannelSession {
     }
 
     private void start(PublisherFeed feed) {
-        if (session == null) {
-            session = Session.newId();
-            connection = 0;
-            sessionStarted = false;
+        ChannelClaim.Taken taken = channel.claim().taken();
+        if (session.id() == null && !session.takeUp(taken)) {
+            session.begin();
             endingNow = null;
-            idle = new CountDownLatch(1);
         }
-        if (graceTimeout != null) {
-            graceTimeout.cancel(false);
-            graceTimeout = null;
-        }
-        int number = ++connection;
+        cancelGrace();
+        int number = session.nextConnection();
         HlsWriter writer;
         try {
             Files.createDirectories(channel.folder());
             component.folders().watch(channel.folder(), channel::fileFinished);
-            writer = HlsWriter.start(channel.name(), HlsWriter.command(component, channel.folder(), session, number),
-                    feed.link(), component.threads(), component.timer(),
+            writer = HlsWriter.start(channel.name(), HlsWriter.command(component, channel.folder(), session.id(),
+                    number), feed.link(), component.threads(), component.timer(),
                     code -> channel.onSessionThread(() -> ended(feed, code)));
         } catch (IOException e) {
             LOG.error("Channel {}: cannot start ffmpeg: {}", channel.name(), e.getMessage());
             feed.cut("The server could not start writing the stream.");
-            connection--;
-            if (!sessionStarted) {
+            session.connectionFailed();
+            if (!session.started()) {
                 endSession("it could not start");
             }
             return;
         }
         live = feed;
-        terms = feed.terms();
-        channel.sessionChanged(session, feed);
-        if (!feed.go(writer, number)) {
-            return; // the publisher went while ffmpeg started: its exit ends the connection
+        session.publisher(feed);
+        channel.sessionChanged(session.id(), feed);
+        if (feed.go(writer, number)) { // else the publisher went while ffmpeg started: its exit ends the connection
+            session.live(feed, number, taken);
         }
-        boolean reconnected = sessionStarted;
-        sessionStarted = true;
-        Map<String, Object> event = channel.events().event(reconnected ? IngestEvent.PublisherReconnected
-                : IngestEvent.SessionStarted, session);
-        event.put(StreamingHeaders.CONNECTION, number);
-        feed.describe(event);
-        terms.describe(event);
-        channel.events().add(event);
     }
 
     /** A connection's ffmpeg has ended: the publisher left, or ffmpeg did (then the publisher is cut). */
@@ -161,25 +157,23 @@ final class ChannelSession {
             return;
         }
         live = null;
-        channel.sessionChanged(session, null);
+        channel.sessionChanged(session.id(), null);
         String reason = feed.ended(exitCode, component.disk()::problem);
-        lastReason = reason;
-        if (sessionStarted && endingNow == null) { // ended now: SessionEnded says why, nobody is waited for
-            Map<String, Object> event = channel.events().event(IngestEvent.PublisherLeft, session);
-            event.put(StreamingHeaders.CONNECTION, feed.connection());
-            event.put(StreamingHeaders.EXIT_CODE, exitCode);
-            event.put(StreamingHeaders.REASON, reason);
-            terms.describe(event);
-            channel.events().add(event);
+        session.lastReason(reason);
+        if (leaving != null) {
+            handOff();
+            return;
         }
-        if (endingNow != null) {
+        if (endingNow == null) { // ended now: SessionEnded says why, nobody is waited for
+            session.publisherLeft(feed, exitCode, reason);
+        } else {
             endSession(endingNow);
         }
         if (waiting != null) { // a newer publisher took over (after an end now: in a new session)
             PublisherFeed next = waiting;
             waiting = null;
             start(next);
-        } else if (session == null) {
+        } else if (session.id() == null) {
             return; // ended now
         } else if (stopping) {
             endSession("the application stopped");
@@ -190,45 +184,51 @@ final class ChannelSession {
 
     private void waitForReturn() {
         graceTimeout = component.timer().schedule(() -> channel.onSessionThread(this::graceIsOver),
-                grace().toMillis(), TimeUnit.MILLISECONDS);
+                component.reconnectGrace().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private Duration grace() {
-        return component.reconnectGrace();
-    }
-
-    private void graceIsOver() {
-        if (live == null && waiting == null && session != null && !stopping) {
-            endSession("no publisher came back within " + component.reconnectGraceSeconds() + " s (" + lastReason
-                    + ")");
-        }
-    }
-
-    private void endSession(String reason) {
+    private void cancelGrace() {
         if (graceTimeout != null) {
             graceTimeout.cancel(false);
             graceTimeout = null;
         }
-        if (session != null) {
-            channel.journal(session); // what ffmpeg listed last, before the recording is made from it
-            channel.journals().forget(session);
+    }
+
+    private void graceIsOver() {
+        if (live == null && waiting == null && session.id() != null && !stopping) {
+            endSession("no publisher came back within " + component.reconnectGraceSeconds() + " s ("
+                    + session.lastReason() + ")");
         }
-        String ended = session;
-        boolean started = sessionStarted;
-        SessionTerms endedTerms = terms;
-        session = null;
-        sessionStarted = false;
-        terms = SessionTerms.NONE;
+    }
+
+    private void endSession(String reason) {
+        cancelGrace();
         endingNow = null;
-        // the channel has no session before its route can take SessionEnded (and give the channel up in a cluster)
-        channel.sessionChanged(null, null);
-        if (ended != null && started) {
-            Map<String, Object> event = channel.events().event(IngestEvent.SessionEnded, ended);
-            event.put(StreamingHeaders.REASON, reason);
-            endedTerms.describe(event);
-            channel.events().add(event);
+        session.close(IngestEvent.SessionEnded, reason, null);
+    }
+
+    /**
+     * This node no longer writes the session: it goes to node {@code toNode} (a hand-over), or this node lost the
+     * channel ({@code toNode} null). Publishers are cut; once their ffmpeg has ended, what is finished goes to the
+     * origin (SessionHandedOver) and the session is over here. False when there is no session.
+     */
+    boolean leave(String reason, String toNode) {
+        if (session.id() == null) {
+            return false;
         }
-        idle.countDown();
+        leaving = new Leaving(reason, toNode);
+        if (!cut("The channel moved to another server.")) {
+            handOff();
+        }
+        return true;
+    }
+
+    private void handOff() {
+        cancelGrace();
+        endingNow = null;
+        Leaving left = leaving;
+        leaving = null;
+        session.close(IngestEvent.SessionHandedOver, left.reason(), left.toNode());
     }
 
     /**
@@ -249,17 +249,11 @@ final class ChannelSession {
      * while it is the live publisher.
      */
     void endNow(PublisherFeed only, String reason) {
-        if (session == null || only != null && only != live) {
+        if (session.id() == null || only != null && only != live) {
             return;
         }
         endingNow = reason;
-        if (waiting != null) {
-            waiting.cut("The session was ended (" + reason + ").");
-            waiting = null;
-        }
-        if (live != null) {
-            live.cut("The session was ended (" + reason + ").");
-        } else {
+        if (!cut("The session was ended (" + reason + ").")) {
             endSession(reason);
         }
     }
@@ -267,15 +261,22 @@ final class ChannelSession {
     /** The channel stops: publishers are cut, the session ends once their ffmpeg has; counted down then. */
     CountDownLatch stop() {
         stopping = true;
+        if (!cut("The channel is stopping.")) {
+            endSession("the application stopped");
+        }
+        return session.idle();
+    }
+
+    /** Cuts the waiting and the live publisher, telling them why; true if a live one was cut (its end goes on). */
+    private boolean cut(String why) {
         if (waiting != null) {
-            waiting.cut("The channel is stopping.");
+            waiting.cut(why);
             waiting = null;
         }
         if (live != null) {
-            live.cut("The channel is stopping.");
-        } else {
-            endSession("the application stopped");
+            live.cut(why);
+            return true;
         }
-        return idle;
+        return false;
     }
 }

@@ -143,6 +143,17 @@ public class IngestComponent extends IngestOptions {
         return found != null && found.endNow(null, reason);
     }
 
+    /**
+     * Cluster mode: another node has written the channel since this node took it (the origin refused this node's
+     * playlist): the session leaves this node without another playlist write; its publishers are cut.
+     */
+    public void channelMoved(String channel) {
+        ChannelIngest found = channels.get(channel);
+        if (found != null) {
+            found.moved();
+        }
+    }
+
     /** The channels this component has now (declared by a route, or made on demand), by name. */
     public Set<String> channelNames() {
         return Set.copyOf(channels.names());
@@ -154,6 +165,17 @@ public class IngestComponent extends IngestOptions {
      */
     public void listen() {
         servers.listen();
+    }
+
+    /**
+     * In cluster mode, from now on this node hands its channels over when asked, lets them go when its leases are
+     * lost, and takes up the sessions of nodes that died ({@link ClusterNotices}). Called once the channels' routes
+     * run and the sessions this node left are taken up.
+     */
+    public void watchCluster() {
+        if (getChannelOwnership() != null) {
+            getChannelOwnership().listen(new ClusterNotices(this));
+        }
     }
 
     /**

@@ -92,8 +92,11 @@ public class IngestConsumer extends DefaultConsumer {
                     } finally {
                         channel.events().done();
                     }
-                    if (IngestEvent.SessionEnded.name().equals(event.get(StreamingHeaders.EVENT))) {
-                        channel.sessionClosed(taken);
+                    Object kind = event.get(StreamingHeaders.EVENT);
+                    if (IngestEvent.SessionEnded.name().equals(kind)) {
+                        channel.sessionClosed(taken, (String) event.get(StreamingHeaders.SESSION));
+                    } else if (IngestEvent.SessionHandedOver.name().equals(kind)) {
+                        channel.sessionClosed(taken, null);
                     }
                 }
             }

@@ -25,9 +25,15 @@ public enum IngestEvent {
     /** A publisher came back within the reconnect grace: the session goes on. */
     PublisherReconnected,
     /** The session is over: no publisher came back within the grace, or the application stops. */
-    SessionEnded;
+    SessionEnded,
+    /**
+     * In cluster mode: this node no longer writes the session, which goes on on another node (a hand-over, header
+     * StreamingNode), or which this node may no longer write (its lease was lost: no StreamingNode). What it finished
+     * goes to the origin, the playlist only on a hand-over; its local files go.
+     */
+    SessionHandedOver;
 
     /** Every value, as the header's metadata lists them (checked by a test against the enum). */
     public static final String VALUES = "SessionStarted,SessionRecovered,SegmentFinished,PlaylistChanged,"
-            + "PublisherLeft,PublisherReconnected,SessionEnded";
+            + "PublisherLeft,PublisherReconnected,SessionEnded,SessionHandedOver";
 }

@@ -60,6 +60,10 @@ public abstract class IngestOptions extends DefaultComponent {
             + "(cluster mode): a channel is taken before a publisher is admitted to it. None: this node writes every "
             + "channel.")
     private ChannelOwnership channelOwnership;
+    @Metadata(label = "admission", description = "Reads what the origin holds of a channel when this node takes it "
+            + "in cluster mode (its playlist, to go on with a session another node wrote). Needed with "
+            + "channelOwnership.")
+    private SessionOrigin sessionOrigin;
     @Metadata(label = "admission", description = "Makes the route of a channel the admission endpoint names and no "
             + "route declares (a channel on demand), and removes it once idle.")
     private ChannelRouteFactory channelRouteFactory;
@@ -76,6 +80,9 @@ public abstract class IngestOptions extends DefaultComponent {
                 throw new InvalidOptionException("rtmpsPort", rtmpsPort, "RTMPS also needs rtmpsCertificate and "
                         + "rtmpsPrivateKey (PEM files)");
             }
+        }
+        if (channelOwnership != null && sessionOrigin == null) {
+            throw new InvalidOptionException("sessionOrigin", null, "is needed with channelOwnership (cluster mode)");
         }
         if (mediaDir == null || mediaDir.isBlank()) {
             throw new InvalidOptionException("mediaDir", mediaDir, "must not be empty");
@@ -251,6 +258,14 @@ public abstract class IngestOptions extends DefaultComponent {
 
     public void setChannelOwnership(ChannelOwnership channelOwnership) {
         this.channelOwnership = channelOwnership;
+    }
+
+    public SessionOrigin getSessionOrigin() {
+        return sessionOrigin;
+    }
+
+    public void setSessionOrigin(SessionOrigin sessionOrigin) {
+        this.sessionOrigin = sessionOrigin;
     }
 
     public ChannelRouteFactory getChannelRouteFactory() {

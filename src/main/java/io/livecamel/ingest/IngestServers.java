@@ -50,9 +50,11 @@ final class IngestServers extends ServiceSupport {
         if (server != null) {
             return;
         }
-        // the decision has the admission's time, and a second for the answer to come back
+        // the decision has the admission's time, a second for the answer to come back and, in a cluster, the time
+        // for the node that has the channel to hand it over
         server = new RtmpServer(component.admissions(), RtmpLimits.DEFAULT.withDecisionTimeout(
-                component.admissionTimeout().plusSeconds(1)));
+                component.admissionTimeout().plusSeconds(1).plus(component.getChannelOwnership() == null
+                        ? java.time.Duration.ZERO : ChannelOwnership.HAND_OVER)));
         rtmp = new ServerBinding(server, "rtmp", component.getRtmpPort(), null, states, component.timer());
         rtmp.start();
         if (tls != null) {

@@ -17,7 +17,7 @@ public final class StreamingHeaders {
     public static final String SESSION = "StreamingSession";
     /** What happened: an {@link IngestEvent}'s name. */
     @Metadata(description = "What happened (io.livecamel.ingest.IngestEvent): SessionStarted, SessionRecovered, "
-            + "SegmentFinished, PlaylistChanged, PublisherLeft, PublisherReconnected or SessionEnded.",
+            + "SegmentFinished, PlaylistChanged, PublisherLeft, PublisherReconnected, SessionEnded or SessionHandedOver.",
             javaType = "String", enums = IngestEvent.VALUES)
     public static final String EVENT = "StreamingEvent";
     /** The publisher's connection number within the session (1, then 2 after a reconnect...). */
@@ -26,8 +26,8 @@ public final class StreamingHeaders {
     /** On {@link IngestEvent#PublisherLeft}: the exit code of the connection's ffmpeg. */
     @Metadata(description = "On PublisherLeft: the exit code of the connection's ffmpeg.", javaType = "Integer")
     public static final String EXIT_CODE = "StreamingExitCode";
-    /** On {@link IngestEvent#PublisherLeft} and {@link IngestEvent#SessionEnded}: why, in words. */
-    @Metadata(description = "On PublisherLeft and SessionEnded: why, in words.", javaType = "String")
+    /** On {@link IngestEvent#PublisherLeft}, {@link IngestEvent#SessionEnded} and a hand-over: why, in words. */
+    @Metadata(description = "On PublisherLeft, SessionEnded and SessionHandedOver: why, in words.", javaType = "String")
     public static final String REASON = "StreamingReason";
     /** On {@link IngestEvent#SessionStarted} and {@link IngestEvent#PublisherReconnected}: the publisher's address and port. */
     @Metadata(description = "On SessionStarted and PublisherReconnected: the publisher's address and port.", javaType = "String")
@@ -47,6 +47,23 @@ public final class StreamingHeaders {
     @Metadata(description = "On the session events: whether the session is kept as a recording, when the admission "
             + "route said so (else the application's setting decides).", javaType = "Boolean")
     public static final String RECORD = "StreamingRecord";
+
+    /** In cluster mode, on a session's events: the node that writes the session now (the one it goes to, on SessionHandedOver). */
+    @Metadata(description = "In cluster mode, on the session events: the id of the node that writes the session "
+            + "(on SessionHandedOver: the node it goes to; none when this node lost the channel).", javaType = "String")
+    public static final String NODE = "StreamingNode";
+    /** On a session's event when it was taken up from another node: that node. */
+    @Metadata(description = "In cluster mode, on the PublisherReconnected or SessionRecovered of a session taken up "
+            + "from another node: that node's id.", javaType = "String")
+    public static final String PREVIOUS_NODE = "StreamingPreviousNode";
+    /**
+     * In cluster mode: the ETag of the channel's playlist at the origin when this node took the channel (empty: there
+     * was none), which its next playlist write must match.
+     */
+    @Metadata(description = "In cluster mode, on SessionStarted, SessionRecovered and a PublisherReconnected that "
+            + "takes a session up: the ETag of the channel's playlist at the origin when this node took the channel "
+            + "(empty: there was none). The node's playlist writes are fenced with it.", javaType = "String")
+    public static final String PLAYLIST_TAG = "StreamingPlaylistTag";
 
     // the admission route's message: what a publisher asks for, and the answer
 

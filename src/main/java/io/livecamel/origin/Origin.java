@@ -19,6 +19,7 @@ public final class Origin {
     private final LivePlaylists playlists;
     private final OriginSessions sessions;
     private final Recordings recordings;
+    private final PlaylistFence fence;
 
     /** {@code mediaDir} is where ffmpeg writes each channel's HLS; {@code s3} lists recordings (may be null). */
     public Origin(StreamingSettings settings, Path mediaDir, OriginMetrics metrics, S3Client s3) {
@@ -27,11 +28,13 @@ public final class Origin {
         playlists = new LivePlaylists(records, settings);
         sessions = new OriginSessions(records, settings);
         recordings = new Recordings(records, s3, settings);
+        fence = new PlaylistFence(records, s3, settings);
     }
 
     /** The beans the routes call, by the names they call them. */
     public Map<String, Object> beans() {
-        return Map.of("segments", segments, "playlists", playlists, "sessions", sessions, "recordings", recordings);
+        return Map.of("segments", segments, "playlists", playlists, "sessions", sessions, "recordings", recordings,
+                "fence", fence);
     }
 
     public SegmentUploads segments() {

@@ -117,6 +117,8 @@ final class OriginRecords {
         volatile boolean publisherConnected;
         volatile Instant lastSegmentAt;
         volatile String lastRecording;
+        /** Cluster mode: the ETag of the playlist this node last wrote or found when it took the channel. */
+        volatile String playlistTag;
 
         SessionRecord session(String session) {
             return sessions.computeIfAbsent(session, s -> new SessionRecord());

@@ -64,12 +64,26 @@ public final class OriginSessions {
             record.markUploaded(records.folder(channel), name);
         }
         if (published != null) {
+            // listed there, so there (RFC 8216), even when another node wrote them
             published.segments().forEach(segment -> record.listedOnOrigin.add(segment.uri()));
+            published.segments().forEach(segment -> record.uploaded.add(segment.uri()));
             record.published = published;
             channelRecord.liveSession = session;
             channelRecord.lastPublished = published;
         }
         channelRecord.currentSession = session;
+    }
+
+    /**
+     * The session leaves this node (cluster mode, SessionHandedOver): a session this node did not know yet (left by
+     * an earlier run) gets its connections let in, so that what they finished goes up.
+     */
+    public void leaving(@Header(StreamingHeaders.CHANNEL) String channel,
+            @Header(StreamingHeaders.SESSION) String session, @Header(StreamingHeaders.CONNECTION) int connections) {
+        OriginRecords.SessionRecord record = records.channel(channel).session(session);
+        for (int number = 1; number <= connections; number++) {
+            record.admitted.add(Session.connectionId(session, number));
+        }
     }
 
     /** The publisher's connection ended; the session may still go on (reconnect grace). */
@@ -103,6 +117,7 @@ public final class OriginSessions {
         channelRecord.sessions.remove(session);
         if (session.equals(channelRecord.currentSession)) {
             channelRecord.currentSession = null;
+            channelRecord.playlistTag = null; // cluster mode: taken anew for the next session
             channelRecord.publisherConnected = false;
             channelRecord.recent.clear();
         }

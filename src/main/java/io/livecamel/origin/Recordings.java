@@ -77,6 +77,48 @@ public final class Recordings {
         }
     }
 
+    /**
+     * The session's recording so far as this node has it (the segments it and the session's earlier nodes listed),
+     * for the node that goes on with it (cluster mode: a hand-over); {@code null} when there is none.
+     */
+    public String sofar(@Header(StreamingHeaders.CHANNEL) String channel,
+            @Header(StreamingHeaders.SESSION) String session) {
+        List<Playlist.Segment> segments = recordedSegments(channel, session);
+        if (segments.isEmpty()) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder();
+        segments.forEach(segment -> {
+            segment.tags().forEach(tag -> text.append(tag).append('\n'));
+            text.append(segment.uri()).append('\n');
+        });
+        return text.toString();
+    }
+
+    /** Where a session's recording so far waits for the node that goes on with it. */
+    public String sofarKey(@Header(StreamingHeaders.CHANNEL) String channel,
+            @Header(StreamingHeaders.SESSION) String session) {
+        return settings.objectKey(channel, Session.recordingFile(session));
+    }
+
+    /**
+     * What this node wrote of a session it may no longer write (it lost the channel, or found it taken when it
+     * started again): every segment it listed, as a playlist beside the session's recording,
+     * {@code <session>/left-<node>.m3u8}; {@code null} when it listed none.
+     */
+    public Playlist leftOver(@Header(StreamingHeaders.CHANNEL) String channel,
+            @Header(StreamingHeaders.SESSION) String session) {
+        List<Playlist.Segment> segments = recordedSegments(channel, session);
+        return segments.isEmpty() ? null : Playlist.recording(segments, "../");
+    }
+
+    public String leftOverKey(@Header(StreamingHeaders.CHANNEL) String channel,
+            @Header(StreamingHeaders.SESSION) String session) {
+        String recording = settings.recordingKey(channel, session);
+        return recording.substring(0, recording.lastIndexOf('/') + 1) + "left-"
+                + settings.cluster().map(cluster -> cluster.nodeId()).orElse("node") + ".m3u8";
+    }
+
     /** The object key of a session's recording, e.g. {@code videos/main/20261123-200512123-k3f9/index.m3u8}. */
     public String key(@Header(StreamingHeaders.CHANNEL) String channel,
             @Header(StreamingHeaders.SESSION) String session) {

@@ -8,12 +8,15 @@ import java.util.Set;
 
 import io.livecamel.hls.Playlist;
 import io.livecamel.hls.Session;
+import io.livecamel.ingest.SessionOrigin;
 import io.livecamel.ingest.StreamingHeaders;
 import io.livecamel.settings.StreamingSettings;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
@@ -22,7 +25,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * uploaded and does not go up again; the channel's playlist at the origin, if it is this session's, is the one the
  * next must be newer than, so the playlist never goes back. Every other finished segment then goes up, in order.
  */
-public final class SessionRecovery {
+public final class SessionRecovery implements SessionOrigin {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRecovery.class);
 
@@ -51,6 +54,27 @@ public final class SessionRecovery {
         LOG.info("Channel {}: session {}, left unfinished by an earlier run, is taken up: {} finished segments on "
                 + "disk, {} of them already at the origin{}", channel, session, finished.size(), onOrigin.size(),
                 published == null ? "" : ", which lists up to " + last(published));
+    }
+
+    /**
+     * The channel's playlist at the origin and its ETag, and the session's recording so far: the list of segments its
+     * earlier nodes wrote, put there as each handed it over ({@code <prefix>/<channel>/<session>.vod}).
+     */
+    @Override
+    public Snapshot read(String channel, String session) {
+        ResponseBytes<GetObjectResponse> playlist = get(settings.playlistKey(channel));
+        ResponseBytes<GetObjectResponse> journal = session == null ? null
+                : get(settings.objectKey(channel, Session.recordingFile(session)));
+        return new Snapshot(playlist == null ? null : playlist.asUtf8String(),
+                playlist == null ? "" : playlist.response().eTag(), journal == null ? null : journal.asUtf8String());
+    }
+
+    private ResponseBytes<GetObjectResponse> get(String key) {
+        try {
+            return s3.getObjectAsBytes(request -> request.bucket(settings.s3Bucket()).key(key));
+        } catch (NoSuchKeyException e) {
+            return null;
+        }
     }
 
     private boolean holds(String key, long size) {

@@ -55,6 +55,7 @@ public final class ChannelRoutes implements ExtendedStartupListener, ChannelRout
             ingest.listen(); // every channel may be made on demand: none declares the port
         }
         ingest.openLeftChannels();
+        ingest.watchCluster();
     }
 
     /** A channel the admission route named: its route, from the template, without a key. */

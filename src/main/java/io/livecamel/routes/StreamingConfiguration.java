@@ -104,7 +104,9 @@ public class StreamingConfiguration implements CamelConfiguration {
         context.getRegistry().bind("s3Client", s3);
         context.getRegistry().bind("origin", origin);
         origin.beans().forEach(context.getRegistry()::bind);
-        context.getRegistry().bind("sessionRecovery", new SessionRecovery(origin, s3, settings));
+        SessionRecovery recovery = new SessionRecovery(origin, s3, settings);
+        context.getRegistry().bind("sessionRecovery", recovery);
+        ingest.setSessionOrigin(recovery); // cluster mode: what the origin holds of a channel this node takes
         context.getRegistry().bind("originMetrics", metrics);
         context.getRegistry().bind("uploadFailure", (Processor) exchange -> metrics.uploadFailed(
                 exchange.getMessage().getHeader(StreamingHeaders.CHANNEL, String.class)));
@@ -155,7 +157,9 @@ public class StreamingConfiguration implements CamelConfiguration {
         context.addService(node, true);
         context.getRegistry().bind("clusterNode", node);
         context.getRegistry().bind("clusterHealthCheck", new ClusterHealthCheck(node));
-        ingest.setChannelOwnership(new ChannelLeases(node)); // one writer per channel: its lease
+        ChannelLeases leases = new ChannelLeases(node);
+        context.addService(leases, true);
+        ingest.setChannelOwnership(leases); // one writer per channel: its lease
     }
 
     /**

@@ -71,7 +71,9 @@ class FlowRoutesTest {
         properties.putAll(settings);
         context = new DefaultCamelContext();
         context.getPropertiesComponent().setOverrideProperties(properties);
-        StreamingConfiguration.routeDefaults(context, streaming, new IngestComponent());
+        IngestComponent ingest = new IngestComponent();
+        StreamingConfiguration.routeDefaults(context, streaming, ingest);
+        context.getRegistry().bind("ingest", ingest);
         origin = new Origin(streaming, media, new OriginMetrics(new SimpleMeterRegistry()), null);
         origin.beans().forEach(context.getRegistry()::bind);
         context.getRegistry().bind("cdn", new CdnInvalidation(streaming));
@@ -95,10 +97,12 @@ class FlowRoutesTest {
         // S3 is a mock endpoint in every test: what would be sent to it is checked there
         AdviceWith.adviceWith(context, "upload-segment",
                 advice -> advice.weaveByToUri("aws2-s3*").replace().to("mock:s3-segment"));
-        AdviceWith.adviceWith(context, "publish-playlist",
+        AdviceWith.adviceWith(context, "put-playlist",
                 advice -> advice.weaveByToUri("aws2-s3*").replace().to("mock:s3-playlist"));
         AdviceWith.adviceWith(context, "record-session",
                 advice -> advice.weaveByToUri("aws2-s3*").replace().to("mock:s3-recording"));
+        AdviceWith.adviceWith(context, "hand-over",
+                advice -> advice.weaveByToUri("aws2-s3*").replace().to("mock:s3-hand-over"));
         for (Map.Entry<String, ThrowingConsumer<AdviceWithRouteBuilder, Exception>> entry : routeAdvice.entrySet()) {
             AdviceWith.adviceWith(context, entry.getKey(), entry.getValue());
         }

@@ -113,7 +113,7 @@ class IngestSettingsTest {
                     .forEachRemaining(options::add);
         }
         options.removeAll(java.util.List.of("autowiredEnabled", "bridgeErrorHandler", "lazyStartProducer",
-                "admission", "channelRouteFactory", "channelOwnership"));
+                "admission", "channelRouteFactory", "channelOwnership", "sessionOrigin"));
         assertEquals(options, new java.util.TreeSet<>(IngestSettings.OPTIONS.values()));
         IngestSettings.OPTIONS.values().forEach(option -> assertEquals(option,
                 IngestSettings.OPTIONS.get(IngestSettings.nameOf(option))));
