@@ -88,7 +88,7 @@ class CrashRecoveryIT {
         try (OriginPoller poller = new OriginPoller(playlist, Duration.ofMillis(100));
              ApplicationProcess second = ApplicationProcess.start(settings, origin.awsEnvironment(),
                      work.resolve("logs"))) {
-            second.awaitLine("left unfinished by an earlier run, is taken up", Duration.ofSeconds(60));
+            second.awaitLine("is taken up (the application restarted)", Duration.ofSeconds(60));
             Eventually.await("the session closed at the origin", Duration.ofSeconds(60),
                     () -> OriginPoller.read(playlist).endsWith("#EXT-X-ENDLIST\n"));
             double seconds = (System.nanoTime() - restart) / 1e9;
@@ -134,7 +134,7 @@ class CrashRecoveryIT {
         try (OriginPoller poller = new OriginPoller(playlist, Duration.ofMillis(100));
              ApplicationProcess second = ApplicationProcess.start(settings, origin.awsEnvironment(),
                      work.resolve("logs"))) {
-            second.awaitLine("left unfinished by an earlier run, is taken up", Duration.ofSeconds(60));
+            second.awaitLine("is taken up (the application restarted)", Duration.ofSeconds(60));
             // OBS reconnecting by itself
             try (Publisher again = Publisher.start(rtmpPort, KEY, 4, work.resolve("logs"))) {
                 assertEquals(0, again.await(Duration.ofSeconds(60)), again.log());

@@ -80,7 +80,7 @@ class OnDemandChannelsIT {
             try (ApplicationProcess second = ApplicationProcess.start(settings, origin.awsEnvironment(),
                     work.resolve("logs"))) {
                 second.awaitLine("Channel shows is open (made on demand)", Duration.ofSeconds(60));
-                second.awaitLine("left unfinished by an earlier run, is taken up", Duration.ofSeconds(30));
+                second.awaitLine("is taken up (the application restarted)", Duration.ofSeconds(30));
                 Eventually.await("the killed session closed at the origin", Duration.ofSeconds(30),
                         () -> OriginPoller.read(playlist).endsWith("#EXT-X-ENDLIST\n"));
                 HttpResponse<String> recordings = get(http + "/api/channels/shows/recordings");

@@ -31,6 +31,8 @@ public final class ClusterNode implements Service {
     private final ClusterSettings settings;
     private CuratorFramework client;
     private volatile State state = State.LOST;
+    /** Connected once: from then on, every change of the connection is logged. */
+    private volatile boolean joined;
 
     public ClusterNode(ClusterSettings settings) {
         this.settings = settings;
@@ -61,6 +63,7 @@ public final class ClusterNode implements Service {
                     + "cannot be reached there within " + CONNECT_TIMEOUT.toSeconds() + " s");
         }
         state = State.CONNECTED;
+        joined = true;
         LOG.info("Cluster: node {} joined through ZooKeeper {} (session timeout {} ms)", settings.nodeId(),
                 settings.zookeeper(), session);
     }
@@ -73,7 +76,7 @@ public final class ClusterNode implements Service {
             case LOST -> State.LOST;
             default -> state;
         };
-        if (state != before) {
+        if (state != before && client != null && joined) {
             if (state == State.CONNECTED) {
                 LOG.info("Cluster: node {} is connected to ZooKeeper again", settings.nodeId());
             } else {

@@ -132,6 +132,14 @@ final class ChannelClaim {
         }
     }
 
+    /** A session event in cluster mode names the node that writes the session: this one. */
+    void name(Map<String, Object> event) {
+        ChannelOwnership ownership = component.getChannelOwnership();
+        if (ownership != null) {
+            event.put(StreamingHeaders.NODE, ownership.nodeId());
+        }
+    }
+
     /**
      * A session event in cluster mode names this node (and the node a session taken up comes from, and the
      * playlist's tag found when the channel was taken), and the cluster's record of the session says this node
@@ -142,7 +150,7 @@ final class ChannelClaim {
         if (ownership == null) {
             return;
         }
-        event.put(StreamingHeaders.NODE, ownership.nodeId());
+        name(event);
         if (from != null) {
             event.put(StreamingHeaders.PLAYLIST_TAG, from.origin().tag());
             if (from.continuation() != null && session.equals(from.continuation().session())) {

@@ -208,8 +208,8 @@ final class ChannelIngest {
             sessionThread.execute(session::checkRoom);
         } else if (fileName.endsWith(".m3u8")) {
             String of = Session.ofPlaylist(fileName);
-            if (Session.isId(of)) {
-                sessionThread.execute(() -> journal(of));
+            if (Session.isId(of)) { // a session that is over here (ended, handed over) has its last entries
+                sessionThread.execute(() -> session.current().filter(of::equals).ifPresent(this::journal));
             }
             events.fileFinished(IngestEvent.PlaylistChanged, of, fileName);
         }

@@ -70,6 +70,7 @@ final class SessionLife {
         if (from == null || !SessionTakeUp.seed(channel.name(), channel.folder(), from.session(), taken.origin())) {
             return false;
         }
+        channel.journals().forget(from.session()); // its list of segments is read anew from what was seeded
         resume(from.session(), from.connections(), "node " + from.node() + " no longer writes it");
         return true;
     }
@@ -126,6 +127,7 @@ final class SessionLife {
         event.put(StreamingHeaders.EXIT_CODE, exitCode);
         event.put(StreamingHeaders.REASON, reason);
         terms.describe(event);
+        channel.claim().name(event);
         channel.events().add(event);
     }
 
@@ -152,6 +154,8 @@ final class SessionLife {
             if (kind == IngestEvent.SessionHandedOver) {
                 event.put(StreamingHeaders.CONNECTION, connection);
                 event.put(StreamingHeaders.NODE, toNode);
+            } else {
+                channel.claim().name(event);
             }
             closedTerms.describe(event);
             channel.events().add(event);

@@ -48,8 +48,8 @@ public final class LivePlaylists {
             throws IOException {
         OriginRecords.ChannelRecord state = records.channel(channel);
         OriginRecords.SessionRecord current = state.sessions.get(session);
-        if (current == null || current.admitted.isEmpty()) {
-            return null; // not a session of a publisher that was let in (a refused one, or a stray file)
+        if (current == null || current.admitted.isEmpty() || current.noPlaylist) {
+            return null; // not a session of a publisher that was let in (a refused one, or a stray file), or lost
         }
         Path file = records.folder(channel).resolve(Session.playlistFile(session));
         String text;

@@ -140,6 +140,8 @@ final class OriginRecords {
     static final class SessionRecord {
         final Set<String> admitted = ConcurrentHashMap.newKeySet();
         final Set<String> uploaded = ConcurrentHashMap.newKeySet();
+        /** Cluster mode: this node may no longer write the channel, so no playlist of the session is published. */
+        volatile boolean noPlaylist;
         final Set<String> listedOnOrigin = ConcurrentHashMap.newKeySet();
         final Map<String, Long> sizes = new ConcurrentHashMap<>();
         volatile long bytes;

@@ -76,11 +76,14 @@ public final class OriginSessions {
 
     /**
      * The session leaves this node (cluster mode, SessionHandedOver): a session this node did not know yet (left by
-     * an earlier run) gets its connections let in, so that what they finished goes up.
+     * an earlier run) gets its connections let in, so that what they finished goes up; when it goes to no node (this
+     * node lost the channel) no playlist of it is published any more.
      */
     public void leaving(@Header(StreamingHeaders.CHANNEL) String channel,
-            @Header(StreamingHeaders.SESSION) String session, @Header(StreamingHeaders.CONNECTION) int connections) {
+            @Header(StreamingHeaders.SESSION) String session, @Header(StreamingHeaders.CONNECTION) int connections,
+            @Header(StreamingHeaders.NODE) String toNode) {
         OriginRecords.SessionRecord record = records.channel(channel).session(session);
+        record.noPlaylist = toNode == null; // this node lost the channel: its segments go up, never a playlist
         for (int number = 1; number <= connections; number++) {
             record.admitted.add(Session.connectionId(session, number));
         }

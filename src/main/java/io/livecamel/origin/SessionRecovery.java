@@ -51,8 +51,8 @@ public final class SessionRecovery implements SessionOrigin {
         }
         Playlist published = publishedPlaylist(channel, session);
         origin.sessions().recovered(channel, session, connections, onOrigin, published);
-        LOG.info("Channel {}: session {}, left unfinished by an earlier run, is taken up: {} finished segments on "
-                + "disk, {} of them already at the origin{}", channel, session, finished.size(), onOrigin.size(),
+        LOG.info("Channel {}: session {} is taken up: {} finished segments on disk, {} of them already at the "
+                + "origin{}", channel, session, finished.size(), onOrigin.size(),
                 published == null ? "" : ", which lists up to " + last(published));
     }
 

@@ -12,8 +12,9 @@ import org.apache.camel.Headers;
 /**
  * A session event as the JSON a webhook receives: {@code event}, {@code channel}, {@code sessionId}, {@code at}, and
  * what the event has of {@code connection}, {@code remoteAddress}, {@code videoCodec}, {@code audioCodec},
- * {@code resolution}, {@code reason}, {@code recording}, {@code metadata} (the admission's), {@code segments}, {@code bytes}, {@code durationSeconds}. Built from the
- * message headers, none of which ever holds a stream key.
+ * {@code resolution}, {@code reason}, {@code recording}, {@code metadata} (the admission's), in cluster mode {@code node}
+ * (the node that writes the session) and {@code previousNode} (where it came from), {@code segments}, {@code bytes},
+ * {@code durationSeconds}. Built from the message headers, none of which ever holds a stream key.
  */
 public final class SessionEvent {
 
@@ -27,6 +28,8 @@ public final class SessionEvent {
         {StreamingHeaders.REASON, "reason"},
         {OriginHeaders.RECORDING, "recording"},
         {StreamingHeaders.METADATA, "metadata"},
+        {StreamingHeaders.NODE, "node"},
+        {StreamingHeaders.PREVIOUS_NODE, "previousNode"},
     };
 
     public Map<String, Object> of(@Header(StreamingHeaders.EVENT) String event, @Headers Map<String, Object> headers) {

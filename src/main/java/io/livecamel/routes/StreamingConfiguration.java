@@ -13,6 +13,7 @@ import io.livecamel.cluster.ClusterHealthCheck;
 import io.livecamel.cluster.ClusterNode;
 import io.livecamel.ingest.Channel;
 import io.livecamel.ingest.IngestComponent;
+import io.livecamel.ingest.IngestCalls;
 import io.livecamel.ingest.StreamingHeaders;
 import io.livecamel.origin.EmbeddedOrigin;
 import io.livecamel.origin.Origin;
@@ -121,7 +122,7 @@ public class StreamingConfiguration implements CamelConfiguration {
         context.getRegistry().bind("sessionEvent", new SessionEvent());
         context.addComponent(IngestComponent.SCHEME, ingest);
         // who may publish (admission.camel.yaml): the channels' keys, or the HTTP backend
-        context.getRegistry().bind("ingest", ingest);
+        context.getRegistry().bind("ingest", new IngestCalls(ingest)); // not the component: see IngestCalls
         settings.admissionUrl().ifPresent(url -> context.getRegistry().bind("admissionBackend", new HttpBackend(url,
                 settings.admissionSecret().orElse(null), ingest.admissionTimeout())));
         context.getRegistry().bind("backendAnswer", new BackendAnswer());

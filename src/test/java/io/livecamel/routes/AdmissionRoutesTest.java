@@ -76,7 +76,7 @@ class AdmissionRoutesTest {
         context.getPropertiesComponent().setInitialProperties(properties);
         IngestComponent ingest = new IngestComponent();
         context.addComponent(IngestComponent.SCHEME, ingest);
-        context.getRegistry().bind("ingest", ingest);
+        context.getRegistry().bind("ingest", new io.livecamel.ingest.IngestCalls(ingest));
         context.getRegistry().bind("backendAnswer", new BackendAnswer());
         var resources = PluginHelper.getResourceLoader(context);
         PluginHelper.getRoutesLoader(context).loadRoutes(List.of(

@@ -73,7 +73,7 @@ class FlowRoutesTest {
         context.getPropertiesComponent().setOverrideProperties(properties);
         IngestComponent ingest = new IngestComponent();
         StreamingConfiguration.routeDefaults(context, streaming, ingest);
-        context.getRegistry().bind("ingest", ingest);
+        context.getRegistry().bind("ingest", new io.livecamel.ingest.IngestCalls(ingest));
         origin = new Origin(streaming, media, new OriginMetrics(new SimpleMeterRegistry()), null);
         origin.beans().forEach(context.getRegistry()::bind);
         context.getRegistry().bind("cdn", new CdnInvalidation(streaming));

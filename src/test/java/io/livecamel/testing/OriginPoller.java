@@ -33,6 +33,9 @@ public final class OriginPoller implements AutoCloseable {
     private final Map<String, Long> firstListedNanos = new ConcurrentHashMap<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final Set<String> versions = ConcurrentHashMap.newKeySet();
+    private final List<Version> history = new CopyOnWriteArrayList<>();
+    /** The sessions whose playlist was read with #EXT-X-ENDLIST. */
+    private final Set<String> ended = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile int reads;
@@ -75,7 +78,8 @@ public final class OriginPoller implements AutoCloseable {
         long listedAt = System.nanoTime();
         String body = response.body();
         boolean live = !body.contains("#EXT-X-ENDLIST");
-        if (versions.add(body) && live && !segments(body).isEmpty()) {
+        boolean newVersion = versions.add(body);
+        if (newVersion && live && !segments(body).isEmpty()) {
             liveVersions++;
         }
         if (firstEndListNanos == 0 && !live) {
@@ -84,6 +88,13 @@ public final class OriginPoller implements AutoCloseable {
         String back = backwards(lastRead, body);
         if (back != null) {
             violations.add("the playlist went back: " + back);
+        }
+        String sequence = sequenceBack(lastRead, body);
+        if (sequence != null) {
+            violations.add(sequence);
+        }
+        if (newVersion) {
+            history.add(new Version(listedAt, body));
         }
         lastRead = body;
         String gap = gap(segments(body));
@@ -104,6 +115,50 @@ public final class OriginPoller implements AutoCloseable {
                         + " for it; playlist:\n" + body);
             }
         }
+    }
+
+    /** A playlist version as first read: when ({@link System#nanoTime()}) and its text. */
+    public record Version(long readNanos, String text) {
+    }
+
+    /**
+     * Within one session (the id its segment names start with), the media sequence going back, or the session live
+     * again after a playlist that ended it; null when neither.
+     */
+    private String sequenceBack(String older, String newer) {
+        String session = sessionOf(newer);
+        if (session == null) {
+            return null;
+        }
+        if (newer.contains("#EXT-X-ENDLIST")) {
+            ended.add(session);
+        } else if (ended.contains(session)) {
+            return "session " + session + " is live again after a playlist that ended it:\n" + newer;
+        }
+        if (older != null && session.equals(sessionOf(older)) && mediaSequence(newer) < mediaSequence(older)) {
+            return "the media sequence went back from " + mediaSequence(older) + " to " + mediaSequence(newer)
+                    + ":\n" + newer;
+        }
+        return null;
+    }
+
+    private static final Pattern SEQUENCE = Pattern.compile("#EXT-X-MEDIA-SEQUENCE:(\\d+)");
+    private static final Pattern SESSION = Pattern.compile("(\\d{8}-\\d{9}-[0-9a-z]{4})-\\d+-\\d+\\.ts");
+
+    private static long mediaSequence(String playlist) {
+        Matcher matcher = SEQUENCE.matcher(playlist);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    }
+
+    private static String sessionOf(String playlist) {
+        List<String> segments = segments(playlist);
+        Matcher matcher = segments.isEmpty() ? null : SESSION.matcher(segments.get(0));
+        return matcher != null && matcher.matches() ? matcher.group(1) : null;
+    }
+
+    /** Every playlist version read, in the order first read. */
+    public List<Version> history() {
+        return List.copyOf(history);
     }
 
     /** Two neighbours of one session whose numbers are not consecutive, or null. */
