@@ -118,6 +118,10 @@ class ClusterIT {
                     System.out.printf("Take-over: %d ms from a second publisher on node-b to its first segment "
                             + "listed at the origin%n", TimeUnit.NANOSECONDS.toMillis(listed - takeOver));
                     assertNotEquals(0, first.await(Duration.ofSeconds(20)), "the first publisher is cut");
+                    // any node lists the channel with the node that serves it
+                    String api = channelsApi("node-a");
+                    assertTrue(api.contains("{\"name\":\"main\",\"live\":true,\"sessionId\":\"" + session + "\"")
+                            && api.contains("\"node\":\"node-b\"}"), api);
                     assertEquals(0, second.await(Duration.ofSeconds(30)), second.log());
                 }
                 // the publisher comes back within the grace on another node, the one before still holding the session
@@ -284,6 +288,12 @@ class ClusterIT {
             assertTrue(OriginPoller.segments(OriginPoller.read(playlist)).stream()
                     .allMatch(name -> name.startsWith(session)), "the same session goes on");
         }
+    }
+
+    private String channelsApi(String id) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + settings.get(id).get("streaming.http.port") + "/api/channels")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private String sessionStartedOn(String id) throws InterruptedException {

@@ -211,6 +211,20 @@ public final class ChannelLeases implements ChannelOwnership, org.apache.camel.S
         }
     }
 
+    /** A channel a node serves: that node, and the channel's session ({@code null} when it has none yet). */
+    public record Served(String node, String session) {
+    }
+
+    /** Every channel a node serves in the cluster (holds its lease), by name. */
+    public Map<String, Served> served() throws Exception {
+        Map<String, Served> served = new TreeMap<>();
+        for (Map.Entry<String, String> lease : held().entrySet()) {
+            served.put(lease.getKey(), new Served(lease.getValue(), SessionRecord.read(node.client(), lease.getKey())
+                    .map(SessionRecord::session).orElse(null)));
+        }
+        return served;
+    }
+
     /** Every channel with a lease in the cluster, by name, and the node that holds it. */
     public Map<String, String> held() throws Exception {
         CuratorFramework client = node.client();

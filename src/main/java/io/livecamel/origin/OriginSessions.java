@@ -131,6 +131,16 @@ public final class OriginSessions {
         return records.seen();
     }
 
+    /**
+     * A channel another node serves (cluster mode): its session as the cluster knows it, live; what it put on the
+     * origin is that node's to tell.
+     */
+    public ChannelView servedElsewhere(String channel, String session, String node) {
+        OriginRecords.ChannelRecord state = records.channel(channel);
+        return new ChannelView(channel, true, session, Session.isId(session) ? Session.startedAt(session).toString()
+                : null, 0, 0, 0, null, settings.publicPlaylistUrl(channel), state.lastRecording, node);
+    }
+
     /** What viewers and operators see of a channel ({@code /api/channels}). */
     public ChannelView view(String channel) {
         OriginRecords.ChannelRecord state = records.channel(channel);
@@ -142,6 +152,6 @@ public final class OriginSessions {
                 current == null ? 0 : current.bytes,
                 state.publisherConnected ? state.bitrate() : 0,
                 state.lastSegmentAt == null ? null : state.lastSegmentAt.toString(),
-                settings.publicPlaylistUrl(channel), state.lastRecording);
+                settings.publicPlaylistUrl(channel), state.lastRecording, null);
     }
 }

@@ -82,7 +82,10 @@ class ScaleBenchmark {
             stacks.add(Stacks.FfmpegAlone::new);
         }
         if (chosen.contains("this")) {
-            stacks.add(Stacks.ThisApplication::new);
+            stacks.add(() -> new Stacks.ThisApplication(false));
+        }
+        if (chosen.contains("cluster")) {
+            stacks.add(() -> new Stacks.ThisApplication(true));
         }
         if (chosen.contains("nms") && noNode.isEmpty()) {
             stacks.add(Stacks.NodeMediaServer::new);

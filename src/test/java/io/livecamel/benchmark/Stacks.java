@@ -158,18 +158,27 @@ final class Stacks {
         }
     }
 
-    /** This project, as {@code camel:run} starts it, against an S3 server of its own. */
+    /**
+     * This project, as {@code camel:run} starts it, against an S3 server of its own; in cluster mode, one node with
+     * a ZooKeeper of its own (what a cluster adds to each segment: the fenced playlist write).
+     */
     static final class ThisApplication extends UploadingStack {
+        private final boolean cluster;
         private ApplicationProcess app;
+        private io.livecamel.testing.ZooKeeperProcess zookeeper;
+
+        ThisApplication(boolean cluster) {
+            this.cluster = cluster;
+        }
 
         @Override
         public String name() {
-            return "this project";
+            return cluster ? "this project, cluster mode" : "this project";
         }
 
         @Override
         public void start(List<Channel> channels) throws Exception {
-            work = work("this-" + channels.size());
+            work = work((cluster ? "cluster-" : "this-") + channels.size());
             origin = new Origin(work);
             Map<String, String> settings = new HashMap<>();
             settings.put("camel.main.routes-reload-enabled", "false");
@@ -179,6 +188,12 @@ final class Stacks {
             settings.put("streaming.s3.endpoint", origin.endpoint);
             settings.put("streaming.media-dir", work.resolve("media").toString());
             settings.put("streaming.reconnect-grace", "1");
+            if (cluster) {
+                zookeeper = io.livecamel.testing.ZooKeeperProcess.start(work.resolve("zookeeper"), work.resolve("logs"));
+                settings.put("streaming.cluster.zookeeper", zookeeper.connectString());
+                settings.put("streaming.cluster.session-timeout", "1");
+                settings.put("streaming.reconnect-grace", "2"); // more than the session timeout
+            }
             for (Channel channel : channels) {
                 settings.put("streaming.channels." + channel.name() + ".key", channel.key());
             }
@@ -220,6 +235,9 @@ final class Stacks {
             if (app != null) {
                 app.stop(Duration.ofSeconds(60));
                 app.close();
+            }
+            if (zookeeper != null) {
+                zookeeper.close();
             }
         }
     }
