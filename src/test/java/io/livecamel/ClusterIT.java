@@ -129,7 +129,9 @@ class ClusterIT {
                 try (Publisher third = Publisher.start(port("node-a"), KEY, 5, logs)) {
                     long listed = awaitListed(viewer, session + "-3-");
                     System.out.printf("Hand-over: %d ms from the publisher's reconnect to node-a to its first segment "
-                            + "listed at the origin%n", TimeUnit.NANOSECONDS.toMillis(listed - back));
+                            + "listed at the origin, %d ms from node-a admitting it%n",
+                            TimeUnit.NANOSECONDS.toMillis(listed - back), listedMillis(viewer, session + "-3-")
+                                    - admittedMillis(nodes.get("node-a"), 2));
                     assertEquals(0, third.await(Duration.ofSeconds(30)), third.log());
                 }
                 awaitEnded(playlist);
@@ -301,6 +303,21 @@ class ClusterIT {
                 Duration.ofSeconds(30)));
         assertTrue(matcher.matches());
         return matcher.group(1);
+    }
+
+    /** When (wall clock, ms) the viewer first read a playlist listing a segment whose name starts with prefix. */
+    private static long listedMillis(OriginPoller viewer, String prefix) {
+        return viewer.history().stream().filter(version -> OriginPoller.segments(version.text()).stream()
+                .anyMatch(name -> name.startsWith(prefix))).findFirst().orElseThrow().readMillis();
+    }
+
+    /** When (wall clock, ms, from its log) a node admitted its {@code nth} publisher of channel main. */
+    private static long admittedMillis(ApplicationProcess node, int nth) {
+        List<String> lines = node.output().lines().filter(line -> line.contains("Channel main: RTMP publisher")
+                && line.contains(" admitted")).toList();
+        java.time.LocalTime at = java.time.LocalTime.parse(lines.get(nth - 1).substring(0, 12));
+        return java.time.LocalDate.now().atTime(at).atZone(java.time.ZoneId.systemDefault()).toInstant()
+                .toEpochMilli(); // the log's times are the JVM's local time, as this one's
     }
 
     /** Waits for the viewer to see a segment whose name starts with {@code prefix} listed; returns when it did. */

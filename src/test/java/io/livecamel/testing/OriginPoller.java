@@ -94,7 +94,7 @@ public final class OriginPoller implements AutoCloseable {
             violations.add(sequence);
         }
         if (newVersion) {
-            history.add(new Version(listedAt, body));
+            history.add(new Version(listedAt, System.currentTimeMillis(), body));
         }
         lastRead = body;
         String gap = gap(segments(body));
@@ -117,8 +117,8 @@ public final class OriginPoller implements AutoCloseable {
         }
     }
 
-    /** A playlist version as first read: when ({@link System#nanoTime()}) and its text. */
-    public record Version(long readNanos, String text) {
+    /** A playlist version as first read: when ({@link System#nanoTime()}, and wall-clock ms) and its text. */
+    public record Version(long readNanos, long readMillis, String text) {
     }
 
     /**
