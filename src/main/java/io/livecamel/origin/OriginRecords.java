@@ -142,6 +142,8 @@ final class OriginRecords {
         final Set<String> uploaded = ConcurrentHashMap.newKeySet();
         /** Cluster mode: this node may no longer write the channel, so no playlist of the session is published. */
         volatile boolean noPlaylist;
+        /** Cluster mode: the last segment the session's recording so far listed when it last went to the origin. */
+        volatile long sofarUpTo = -1;
         final Set<String> listedOnOrigin = ConcurrentHashMap.newKeySet();
         final Map<String, Long> sizes = new ConcurrentHashMap<>();
         volatile long bytes;

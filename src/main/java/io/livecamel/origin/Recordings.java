@@ -95,6 +95,26 @@ public final class Recordings {
         return text.toString();
     }
 
+    /**
+     * Cluster mode: whether the session's recording so far is due at the origin again, so that a node that takes the
+     * session up after this one died has it whole: once the live window has moved by half its length since it last
+     * went up, so the segments listed since are always still in the window the next node reads.
+     */
+    public boolean sofarDue(@Header(StreamingHeaders.CHANNEL) String channel,
+            @Header(StreamingHeaders.SESSION) String session) {
+        OriginRecords.SessionRecord record = records.session(channel, session);
+        if (settings.cluster().isEmpty() || record.published == null || record.published.segments().isEmpty()) {
+            return false;
+        }
+        List<Playlist.Segment> window = record.published.segments();
+        long last = Session.sequenceOf(window.get(window.size() - 1).uri());
+        if (last - record.sofarUpTo < Math.max(1, window.size() / 2)) {
+            return false;
+        }
+        record.sofarUpTo = last;
+        return true;
+    }
+
     /** Where a session's recording so far waits for the node that goes on with it. */
     public String sofarKey(@Header(StreamingHeaders.CHANNEL) String channel,
             @Header(StreamingHeaders.SESSION) String session) {

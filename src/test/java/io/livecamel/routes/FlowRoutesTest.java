@@ -103,6 +103,8 @@ class FlowRoutesTest {
                 advice -> advice.weaveByToUri("aws2-s3*").replace().to("mock:s3-recording"));
         AdviceWith.adviceWith(context, "hand-over",
                 advice -> advice.weaveByToUri("aws2-s3*").replace().to("mock:s3-hand-over"));
+        AdviceWith.adviceWith(context, "put-sofar",
+                advice -> advice.weaveByToUri("aws2-s3*").replace().to("mock:s3-sofar"));
         for (Map.Entry<String, ThrowingConsumer<AdviceWithRouteBuilder, Exception>> entry : routeAdvice.entrySet()) {
             AdviceWith.adviceWith(context, entry.getKey(), entry.getValue());
         }
