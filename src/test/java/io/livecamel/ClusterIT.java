@@ -219,9 +219,7 @@ class ClusterIT {
         awaitListening();
         try (OriginPoller viewer = new OriginPoller(playlist, Duration.ofMillis(100));
              Publisher first = Publisher.start(port("node-a"), KEY, 60, logs)) {
-            String session = sessionStartedOn("node-a");
-            Eventually.await("3 segments listed", Duration.ofSeconds(30),
-                    () -> OriginPoller.segments(String.valueOf(viewer.lastRead())).size() >= 3);
+            String session = liveOn("node-a", viewer);
             signal("STOP", paused);
             try {
                 // past the session timeout node-a's lease is gone, and node-b takes the session up
@@ -263,9 +261,7 @@ class ClusterIT {
         awaitListening();
         try (OriginPoller viewer = new OriginPoller(playlist, Duration.ofMillis(100));
              Publisher first = Publisher.start(port("node-a"), KEY, 60, logs)) {
-            String session = sessionStartedOn("node-a");
-            Eventually.await("3 segments listed", Duration.ofSeconds(30),
-                    () -> OriginPoller.segments(String.valueOf(viewer.lastRead())).size() >= 3);
+            String session = liveOn("node-a", viewer);
             long down = System.nanoTime();
             zookeeper.kill();
             // once the lease could be lost (the session timeout), the live publisher is cut, nothing lost on disk
@@ -301,6 +297,14 @@ class ClusterIT {
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + settings.get(id).get("streaming.http.port") + "/api/channels")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The session that went live on node {@code id}, once the viewer has seen 3 of its segments listed. */
+    private String liveOn(String id, OriginPoller viewer) throws InterruptedException {
+        String session = sessionStartedOn(id);
+        Eventually.await("3 segments listed", Duration.ofSeconds(30),
+                () -> OriginPoller.segments(String.valueOf(viewer.lastRead())).size() >= 3);
+        return session;
     }
 
     private String sessionStartedOn(String id) throws InterruptedException {
