@@ -78,6 +78,10 @@ public final class OriginPoller implements AutoCloseable {
         long listedAt = System.nanoTime();
         String body = response.body();
         boolean live = !body.contains("#EXT-X-ENDLIST");
+        // before the version is in the history, so a reader that found a segment there also finds when it was listed
+        for (String segment : segments(body)) {
+            firstListedNanos.putIfAbsent(segment, listedAt);
+        }
         boolean newVersion = versions.add(body);
         if (newVersion && live && !segments(body).isEmpty()) {
             liveVersions++;
@@ -102,7 +106,6 @@ public final class OriginPoller implements AutoCloseable {
             violations.add("the playlist skips a segment: " + gap + "; playlist:\n" + body);
         }
         for (String segment : segments(body)) {
-            firstListedNanos.putIfAbsent(segment, listedAt);
             if (present.contains(segment)) {
                 continue;
             }
