@@ -34,6 +34,7 @@ class LayeringTest {
             List.of("origin", "cdn", "admission", "cluster"),
             List.of("settings"),
             List.of("ingest"),
+            List.of("restream"),
             List.of("rtmp"),
             List.of("media", "hls"));
 

@@ -1,5 +1,7 @@
 package io.livecamel.admission;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,7 +15,8 @@ import org.apache.camel.Message;
 /**
  * The {@code backendAnswer} bean of the admission route: reads an HTTP backend's answer the way the README says.
  * To a publish: a 2xx with a JSON body {@code {"channel": "<name>"}} admits to that channel (with the optional
- * {@code metadata} object and {@code record} boolean); a 3xx whose {@code Location} is a plain name admits to the
+ * {@code metadata} object, {@code record} boolean and {@code restream} list of
+ * destination URLs); a 3xx whose {@code Location} is a plain name admits to the
  * channel of that name (nginx-rtmp's rename); a 4xx refuses. To an update (a live publisher checked again): a 2xx or
  * 3xx lets it go on, a 4xx revokes it. Anything else (5xx, a 2xx publish answer that is not JSON) is an
  * {@link AdmissionException}: nobody decided. The backend's own words never reach the log nor the publisher.
@@ -73,6 +76,14 @@ public final class BackendAnswer {
         JsonNode record = answer.get("record");
         if (record != null && record.isBoolean()) {
             message.setHeader(StreamingHeaders.RECORD, record.asBoolean());
+        }
+        JsonNode restream = answer.get("restream");
+        if (restream != null && restream.isArray()) {
+            List<String> urls = new ArrayList<>();
+            restream.forEach(url -> urls.add(url.asText()));
+            message.setHeader(StreamingHeaders.RESTREAM, urls);
+        } else if (restream != null && restream.isTextual()) {
+            message.setHeader(StreamingHeaders.RESTREAM, restream.asText());
         }
     }
 }

@@ -128,7 +128,7 @@ final class Admissions implements Publishers {
             return Admission.refused(null, "the admission route named the stream key as the channel, and a "
                     + "channel name is public");
         }
-        return component.onDemand().admit(name, link, request, SessionTerms.of(answer));
+        return component.onDemand().admit(name, link, request, SessionTerms.of(answer, name));
     }
 
     /**

@@ -44,7 +44,7 @@ final class ChannelSession {
     ChannelSession(ChannelIngest channel, IngestComponent component) {
         this.channel = channel;
         this.component = component;
-        this.session = new SessionLife(channel);
+        this.session = new SessionLife(channel, component::restreams);
     }
 
     /** The session now, if there is one. */
@@ -146,7 +146,7 @@ final class ChannelSession {
         live = feed;
         session.publisher(feed);
         channel.sessionChanged(session.id(), feed);
-        if (feed.go(writer, number)) { // else the publisher went while ffmpeg started: its exit ends the connection
+        if (feed.go(writer, number, session.restream(feed))) { // else the publisher went while ffmpeg started: its exit ends the connection
             session.live(feed, number, taken);
         }
     }

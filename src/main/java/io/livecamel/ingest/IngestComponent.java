@@ -3,6 +3,7 @@ package io.livecamel.ingest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -11,6 +12,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.livecamel.restream.DestinationView;
+import io.livecamel.restream.Restreams;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Header;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -42,6 +46,7 @@ public class IngestComponent extends IngestOptions {
     private ExecutorService threads;
     private ScheduledExecutorService timer;
     private FolderWatch folders;
+    private Restreams restreams;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters)
@@ -71,6 +76,8 @@ public class IngestComponent extends IngestOptions {
         folders = new FolderWatch(threads);
         disk = new MediaDisk(Path.of(getMediaDir()), getMinFreeMb());
         admissions.start(getCamelContext());
+        restreams = new Restreams(Math.round(getRestreamBufferMb() * 1024 * 1024),
+                duration(getRestreamStallTimeout()).toMillis(), meters());
         if (getAdmissionRecheckInterval() > 0) {
             long every = duration(getAdmissionRecheckInterval()).toMillis();
             timer.scheduleWithFixedDelay(admissions::recheck, every, every, TimeUnit.MILLISECONDS);
@@ -93,6 +100,9 @@ public class IngestComponent extends IngestOptions {
     protected void doStop() throws Exception {
         ServiceHelper.stopService(servers);
         admissions.stop(getCamelContext());
+        if (restreams != null) {
+            restreams.close();
+        }
         if (folders != null) {
             folders.close();
         }
@@ -103,6 +113,17 @@ public class IngestComponent extends IngestOptions {
             getCamelContext().getExecutorServiceManager().shutdownNow(threads);
         }
         super.doStop();
+    }
+
+    /** The registry the application's meters go to, when it has exactly one. */
+    private MeterRegistry meters() {
+        Set<MeterRegistry> found = getCamelContext().getRegistry().findByType(MeterRegistry.class);
+        return found.size() == 1 ? found.iterator().next() : null;
+    }
+
+    /** The restream destinations of the channel's session now, as the API shows them (none without a session). */
+    public List<DestinationView> restream(String channel) {
+        return restreams == null ? List.of() : restreams.views(channel);
     }
 
     /** Connections open on the RTMP server(s) now. */
@@ -228,6 +249,10 @@ public class IngestComponent extends IngestOptions {
 
     ExecutorService threads() {
         return threads;
+    }
+
+    Restreams restreams() {
+        return restreams;
     }
 
     ScheduledExecutorService timer() {

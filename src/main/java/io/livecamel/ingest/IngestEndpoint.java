@@ -13,8 +13,8 @@ import org.apache.camel.support.DefaultEndpoint;
 /**
  * Live publishing: one channel's publishers (RTMP, RTMPS or SRT), written to HLS by ffmpeg, and the channel's events
  * in order, one message each, the header StreamingEvent saying which: SessionStarted, SessionRecovered,
- * SegmentFinished, PlaylistChanged, PublisherLeft, PublisherReconnected, SessionEnded, SessionHandedOver
- * ({@link IngestEvent}).
+ * SegmentFinished, PlaylistChanged, PublisherLeft, PublisherReconnected, SessionEnded, SessionHandedOver,
+ * RestreamStarted, RestreamFailed ({@link IngestEvent}).
  */
 @UriEndpoint(firstVersion = "1.0.0", scheme = IngestComponent.SCHEME, title = "HLS ingest",
         syntax = "hls-ingest:channel", consumerOnly = true, remote = true, category = { Category.NETWORKING },

@@ -31,9 +31,16 @@ public enum IngestEvent {
      * StreamingNode), or which this node may no longer write (its lease was lost: no StreamingNode). What it finished
      * goes to the origin, the playlist only on a hand-over; its local files go.
      */
-    SessionHandedOver;
+    SessionHandedOver,
+    /** A restream destination took the session's stream (header StreamingDestination); again after each failure. */
+    RestreamStarted,
+    /**
+     * A restream destination failed (StreamingDestination, StreamingReason): refused, unreachable, stalled or gone. It
+     * is retried with back-off while the session lives; told once per failure, not at every retry.
+     */
+    RestreamFailed;
 
     /** Every value, as the header's metadata lists them (checked by a test against the enum). */
     public static final String VALUES = "SessionStarted,SessionRecovered,SegmentFinished,PlaylistChanged,"
-            + "PublisherLeft,PublisherReconnected,SessionEnded,SessionHandedOver";
+            + "PublisherLeft,PublisherReconnected,SessionEnded,SessionHandedOver,RestreamStarted,RestreamFailed";
 }

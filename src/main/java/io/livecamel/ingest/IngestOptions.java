@@ -1,5 +1,8 @@
 package io.livecamel.ingest;
 
+import static io.livecamel.ingest.InvalidOptionException.between;
+import static io.livecamel.ingest.InvalidOptionException.port;
+
 import java.math.BigDecimal;
 import java.time.Duration;
 
@@ -42,6 +45,12 @@ public abstract class IngestOptions extends DefaultComponent {
             + "its live window: past it the publisher is cut and new ones are refused until the origin has taken "
             + "them (1 to 1000000).")
     private int maxBacklog = 1800;
+    @Metadata(label = "restream", defaultValue = "4", description = "Megabytes of media a restream destination may "
+            + "have waiting (0.1 to 1024); past it, its media is dropped up to the next keyframe.")
+    private double restreamBufferMb = 4;
+    @Metadata(label = "restream", defaultValue = "10", description = "Seconds a restream destination may take "
+            + "nothing, or take to accept the stream (1 to 300), before it is reconnected.")
+    private double restreamStallTimeout = 10;
 
     @Metadata(label = "admission", description = "The endpoint that decides who may publish (an admission route: "
             + "direct:admit-publisher); each publisher's request goes to it. Not set: the channels' publishKeys "
@@ -95,6 +104,8 @@ public abstract class IngestOptions extends DefaultComponent {
         between("admissionTimeout", admissionTimeout, 0.1, 60);
         between("admissionRecheckInterval", admissionRecheckInterval, 0, 86_400);
         between("channelIdleTimeout", channelIdleTimeout, 1, 86_400);
+        between("restreamBufferMb", restreamBufferMb, 0.1, 1024);
+        between("restreamStallTimeout", restreamStallTimeout, 1, 300);
     }
 
     /** A number of seconds as an option holds it, as a duration (to the millisecond). */
@@ -120,24 +131,6 @@ public abstract class IngestOptions extends DefaultComponent {
     /** How long a channel made on demand stays idle ({@code channelIdleTimeout}) as a duration. */
     Duration channelIdleTimeout() {
         return duration(channelIdleTimeout);
-    }
-
-    static void port(String option, int port) {
-        if (port < 1 || port > 65535) {
-            throw new InvalidOptionException(option, port, "a port is a number from 1 to 65535");
-        }
-    }
-
-    static void between(String option, double value, double min, double max) {
-        if (!(value >= min && value <= max)) {
-            throw new InvalidOptionException(option, value, "must be between " + min + " and " + max);
-        }
-    }
-
-    static void between(String option, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new InvalidOptionException(option, value, "must be between " + min + " and " + max);
-        }
     }
 
     public int getRtmpPort() {
@@ -282,5 +275,21 @@ public abstract class IngestOptions extends DefaultComponent {
 
     public void setMaxBacklog(int maxBacklog) {
         this.maxBacklog = maxBacklog;
+    }
+
+    public double getRestreamBufferMb() {
+        return restreamBufferMb;
+    }
+
+    public void setRestreamBufferMb(double restreamBufferMb) {
+        this.restreamBufferMb = restreamBufferMb;
+    }
+
+    public double getRestreamStallTimeout() {
+        return restreamStallTimeout;
+    }
+
+    public void setRestreamStallTimeout(double restreamStallTimeout) {
+        this.restreamStallTimeout = restreamStallTimeout;
     }
 }

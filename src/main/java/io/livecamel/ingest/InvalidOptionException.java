@@ -33,4 +33,23 @@ public class InvalidOptionException extends IllegalArgumentException {
     public String problem() {
         return problem;
     }
+
+    /** Checks a port option. */
+    static void port(String option, int port) {
+        if (port < 1 || port > 65535) {
+            throw new InvalidOptionException(option, port, "a port is a number from 1 to 65535");
+        }
+    }
+
+    static void between(String option, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            throw new InvalidOptionException(option, value, "must be between " + min + " and " + max);
+        }
+    }
+
+    static void between(String option, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new InvalidOptionException(option, value, "must be between " + min + " and " + max);
+        }
+    }
 }

@@ -12,6 +12,7 @@ import io.livecamel.media.MediaSink;
 import io.livecamel.media.PublishRequest;
 import io.livecamel.media.PublisherLink;
 import io.livecamel.media.Tracks;
+import io.livecamel.restream.Restream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.slf4j.Logger;
@@ -45,6 +46,10 @@ final class PublisherFeed implements MediaSink {
     private long heldBytes;
     private State state = State.CHECKING;
     private HlsWriter writer;
+    /** The session's destinations, when it has any. */
+    private Restream restream;
+    /** The publisher's onMetaData, for destinations. */
+    private Map<String, Object> metadata;
     private String endReason;
     private int connection;
 
@@ -61,6 +66,7 @@ final class PublisherFeed implements MediaSink {
     @Override
     public synchronized void metadata(Map<String, Object> values) {
         if (state == State.CHECKING) {
+            metadata = values;
             tracks.metadata(values);
             check();
         }
@@ -110,9 +116,10 @@ final class PublisherFeed implements MediaSink {
 
     /**
      * Its ffmpeg runs: it gets the FLV header, the sequence headers and what was held, and the publisher is read
-     * again. False when the publisher went meanwhile (ffmpeg then gets the end of its input at once).
+     * again; so does the session's {@code restream}, when it has one. False when the publisher went meanwhile
+     * (ffmpeg then gets the end of its input at once).
      */
-    synchronized boolean go(HlsWriter started, int number) {
+    synchronized boolean go(HlsWriter started, int number, Restream destinations) {
         writer = started;
         connection = number;
         if (state != State.STARTING) {
@@ -138,6 +145,10 @@ final class PublisherFeed implements MediaSink {
         held.clear();
         heldBytes = 0;
         state = State.LIVE;
+        restream = destinations;
+        if (restream != null) {
+            restream.publisherStarted(metadata, tracks.hasVideo());
+        }
         for (FlvTag tag : new FlvTag[] {videoConfig, audioConfig}) {
             if (tag != null) {
                 send(tag);
@@ -154,6 +165,9 @@ final class PublisherFeed implements MediaSink {
                 ByteBuf bytes = PooledByteBufAllocator.DEFAULT.buffer(tag.flvSize());
                 Flv.writeTag(bytes, tag);
                 writer.write(bytes);
+                if (restream != null) {
+                    restream.media(tag);
+                }
             }
         } finally {
             tag.release();

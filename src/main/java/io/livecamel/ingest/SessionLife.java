@@ -1,9 +1,15 @@
 package io.livecamel.ingest;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 import io.livecamel.hls.Session;
+import io.livecamel.restream.Restream;
+import io.livecamel.restream.RestreamEvents;
+import io.livecamel.restream.Restreams;
+import io.livecamel.rtmp.RtmpUrl;
 
 /**
  * The channel's session on this node, apart from its publishers: its id, its connections, what the admission gave
@@ -14,6 +20,7 @@ import io.livecamel.hls.Session;
 final class SessionLife {
 
     private final ChannelIngest channel;
+    private final Supplier<Restreams> restreams;
     private String id;
     private int connection;
     private boolean started;
@@ -22,9 +29,12 @@ final class SessionLife {
     /** Why the last publisher went (for the end of the grace). */
     private String lastReason;
     private CountDownLatch idle = new CountDownLatch(0);
+    /** Where the session's stream goes on to, once a publisher's admission named destinations. */
+    private Restream restream;
 
-    SessionLife(ChannelIngest channel) {
+    SessionLife(ChannelIngest channel, Supplier<Restreams> restreams) {
         this.channel = channel;
+        this.restreams = restreams;
     }
 
     /** The session's id, or null when there is none. */
@@ -117,6 +127,47 @@ final class SessionLife {
         terms = feed.terms();
     }
 
+    /**
+     * The session's restream, with the destinations the admission gave its publisher now ({@code feed}): new ones
+     * start, those no longer named end. Null while no publisher of the session had any.
+     */
+    Restream restream(PublisherFeed feed) {
+        List<RtmpUrl> destinations = feed.terms().restream();
+        if (restream == null && destinations.isEmpty()) {
+            return null;
+        }
+        if (restream == null) {
+            restream = restreams.get().open(channel.name(), new Told(id));
+        }
+        restream.destinations(destinations);
+        return restream;
+    }
+
+    /** What the session's destinations tell, as the session's events. */
+    private final class Told implements RestreamEvents {
+
+        private final String session;
+
+        Told(String session) {
+            this.session = session;
+        }
+
+        @Override
+        public void started(String destination) {
+            Map<String, Object> event = channel.events().event(IngestEvent.RestreamStarted, session);
+            event.put(StreamingHeaders.DESTINATION, destination);
+            channel.events().add(event);
+        }
+
+        @Override
+        public void failed(String destination, String reason) {
+            Map<String, Object> event = channel.events().event(IngestEvent.RestreamFailed, session);
+            event.put(StreamingHeaders.DESTINATION, destination);
+            event.put(StreamingHeaders.REASON, reason);
+            channel.events().add(event);
+        }
+    }
+
     /** A publisher's connection ended (PublisherLeft): the session waits for it to come back. */
     void publisherLeft(PublisherFeed feed, int exitCode, String reason) {
         if (!started) {
@@ -140,6 +191,10 @@ final class SessionLife {
         if (id != null) {
             channel.journal(id); // what ffmpeg listed last, before the recording is made from it
             channel.journals().forget(id);
+        }
+        if (restream != null) { // its destinations get FCUnpublish, here as on a hand-over
+            restream.end();
+            restream = null;
         }
         String closed = id;
         boolean report = started || kind == IngestEvent.SessionHandedOver;

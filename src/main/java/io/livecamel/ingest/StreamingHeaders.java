@@ -17,7 +17,8 @@ public final class StreamingHeaders {
     public static final String SESSION = "StreamingSession";
     /** What happened: an {@link IngestEvent}'s name. */
     @Metadata(description = "What happened (io.livecamel.ingest.IngestEvent): SessionStarted, SessionRecovered, "
-            + "SegmentFinished, PlaylistChanged, PublisherLeft, PublisherReconnected, SessionEnded or SessionHandedOver.",
+            + "SegmentFinished, PlaylistChanged, PublisherLeft, PublisherReconnected, SessionEnded, SessionHandedOver, "
+            + "RestreamStarted or RestreamFailed.",
             javaType = "String", enums = IngestEvent.VALUES)
     public static final String EVENT = "StreamingEvent";
     /** The publisher's connection number within the session (1, then 2 after a reconnect...). */
@@ -26,8 +27,9 @@ public final class StreamingHeaders {
     /** On {@link IngestEvent#PublisherLeft}: the exit code of the connection's ffmpeg. */
     @Metadata(description = "On PublisherLeft: the exit code of the connection's ffmpeg.", javaType = "Integer")
     public static final String EXIT_CODE = "StreamingExitCode";
-    /** On {@link IngestEvent#PublisherLeft}, {@link IngestEvent#SessionEnded} and a hand-over: why, in words. */
-    @Metadata(description = "On PublisherLeft, SessionEnded and SessionHandedOver: why, in words.", javaType = "String")
+    /** On {@link IngestEvent#PublisherLeft}, {@link IngestEvent#SessionEnded}, a hand-over, a restream failure: why. */
+    @Metadata(description = "On PublisherLeft, SessionEnded, SessionHandedOver and RestreamFailed: why, in words.",
+            javaType = "String")
     public static final String REASON = "StreamingReason";
     /** On {@link IngestEvent#SessionStarted} and {@link IngestEvent#PublisherReconnected}: the publisher's address and port. */
     @Metadata(description = "On SessionStarted and PublisherReconnected: the publisher's address and port.", javaType = "String")
@@ -38,6 +40,11 @@ public final class StreamingHeaders {
     public static final String AUDIO_CODEC = "StreamingAudioCodec";
     @Metadata(description = "On SessionStarted and PublisherReconnected: the video's width x height, when known.", javaType = "String")
     public static final String RESOLUTION = "StreamingResolution";
+
+    /** On RestreamStarted and RestreamFailed: the destination, by its host and a short hash (never its key). */
+    @Metadata(description = "On RestreamStarted and RestreamFailed: the destination, named by its host and a short "
+            + "hash of its URL (never its key).", javaType = "String")
+    public static final String DESTINATION = "StreamingDestination";
 
     /** On a session's events: the metadata the admission gave the publisher (a map; a user id...). */
     @Metadata(description = "On the session events: the metadata the admission route gave the session's publisher "
@@ -93,6 +100,11 @@ public final class StreamingHeaders {
     @Metadata(label = "admission", description = "From the admission route: why the publisher is refused (told to "
             + "the publisher and the log: never a secret). Set, it refuses.", javaType = "String")
     public static final String REFUSAL = "StreamingRefusal";
+    /** From the admission route: where the session's stream goes on to (rtmp:// and rtmps:// URLs with their keys). */
+    @Metadata(label = "admission", description = "From the admission route: the destinations the session's stream "
+            + "is restreamed to, rtmp:// or rtmps:// URLs whose last path element is the destination's key (a list, or "
+            + "one text separated by commas). Secret: never log it.", javaType = "String", secret = true)
+    public static final String RESTREAM = "StreamingRestream";
 
     private StreamingHeaders() {
     }

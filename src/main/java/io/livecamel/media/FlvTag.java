@@ -30,6 +30,11 @@ public record FlvTag(int type, long timestamp, ByteBuf body) {
         return (first >> 4) == 10 && body.getByte(body.readerIndex() + 1) == 0;
     }
 
+    /** True for a video tag that starts a picture decodable on its own (frame type 1, also in Enhanced RTMP). */
+    public boolean isKeyframe() {
+        return isVideo() && body.readableBytes() >= 1 && ((body.getUnsignedByte(body.readerIndex()) >> 4) & 0x07) == 1;
+    }
+
     /** The number of bytes this tag takes in an FLV stream: header, body and the trailing size. */
     public int flvSize() {
         return 11 + body.readableBytes() + 4;

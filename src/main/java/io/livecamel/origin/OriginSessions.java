@@ -138,7 +138,7 @@ public final class OriginSessions {
     public ChannelView servedElsewhere(String channel, String session, String node) {
         OriginRecords.ChannelRecord state = records.channel(channel);
         return new ChannelView(channel, true, session, Session.isId(session) ? Session.startedAt(session).toString()
-                : null, 0, 0, 0, null, settings.publicPlaylistUrl(channel), state.lastRecording, node);
+                : null, 0, 0, 0, null, settings.publicPlaylistUrl(channel), state.lastRecording, node, java.util.List.of());
     }
 
     /** What viewers and operators see of a channel ({@code /api/channels}). */
@@ -152,6 +152,6 @@ public final class OriginSessions {
                 current == null ? 0 : current.bytes,
                 state.publisherConnected ? state.bitrate() : 0,
                 state.lastSegmentAt == null ? null : state.lastSegmentAt.toString(),
-                settings.publicPlaylistUrl(channel), state.lastRecording, null);
+                settings.publicPlaylistUrl(channel), state.lastRecording, null, java.util.List.of());
     }
 }

@@ -13,7 +13,7 @@ import org.apache.camel.Headers;
  * A session event as the JSON a webhook receives: {@code event}, {@code channel}, {@code sessionId}, {@code at}, and
  * what the event has of {@code connection}, {@code remoteAddress}, {@code videoCodec}, {@code audioCodec},
  * {@code resolution}, {@code reason}, {@code recording}, {@code metadata} (the admission's), in cluster mode {@code node}
- * (the node that writes the session) and {@code previousNode} (where it came from), {@code segments}, {@code bytes},
+ * (the node that writes the session) and {@code previousNode} (where it came from), {@code destination} (a restream destination's host and short hash), {@code segments}, {@code bytes},
  * {@code durationSeconds}. Built from the message headers, none of which ever holds a stream key.
  */
 public final class SessionEvent {
@@ -28,6 +28,7 @@ public final class SessionEvent {
         {StreamingHeaders.REASON, "reason"},
         {OriginHeaders.RECORDING, "recording"},
         {StreamingHeaders.METADATA, "metadata"},
+        {StreamingHeaders.DESTINATION, "destination"},
         {StreamingHeaders.NODE, "node"},
         {StreamingHeaders.PREVIOUS_NODE, "previousNode"},
     };

@@ -14,17 +14,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.livecamel.ingest.Channel;
+import io.livecamel.rtmp.RtmpUrl;
 
 /**
- * The channels the settings declare: {@code streaming.channels.<name>.key} (and {@code .srt-port}), from properties
+ * The channels the settings declare: {@code streaming.channels.<name>.key} (and {@code .srt-port}, {@code .restream}
+ * checked here and read by the admission route), from properties
  * or environment variables; {@code main} too on the embedded origin (the demo), with a key made up at every start
  * when none is set. Names are checked (they are in viewer URLs), keys are checked and never echoed, no two channels
  * share a key.
  */
 final class ChannelSettings {
 
-    private static final Pattern CHANNEL_PROPERTY = Pattern.compile("streaming\\.channels\\.([^.]+)\\.(key|port|srt-port)");
-    private static final Pattern CHANNEL_VARIABLE = Pattern.compile("STREAMING_CHANNELS_(.+?)_(KEY|PORT|SRT_PORT)");
+    private static final Pattern CHANNEL_PROPERTY = Pattern.compile("streaming\\.channels\\.([^.]+)\\.(key|port|srt-port|restream)");
+    private static final Pattern CHANNEL_VARIABLE = Pattern.compile("STREAMING_CHANNELS_(.+?)_(KEY|PORT|SRT_PORT|RESTREAM)");
     private static final int MIN_KEY_LENGTH = 16;
     private static final char[] KEY_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
@@ -76,6 +78,7 @@ final class ChannelSettings {
         String prefix = "streaming.channels." + name + ".";
         OptionalInt srtPort = values.optional(prefix + "srt-port").isPresent()
                 ? OptionalInt.of(values.port(prefix + "srt-port", 0)) : OptionalInt.empty();
+        values.optional(prefix + "restream").ifPresent(list -> checkRestream(prefix + "restream", list));
         String property = prefix + "key";
         Optional<String> key = values.optional(property);
         Channel channel;
@@ -101,6 +104,22 @@ final class ChannelSettings {
                     + "an SRT passphrase is 10 to 79 characters (this key has " + channel.key().length() + ")");
         }
         return channel;
+    }
+
+    /**
+     * Each destination of {@code streaming.channels.<name>.restream} must be one the application can push to; the
+     * error names the entry by its place, never quoting it (it carries the destination's key).
+     */
+    private static void checkRestream(String property, String list) {
+        String[] entries = list.split(",");
+        for (int i = 0; i < entries.length; i++) {
+            try {
+                RtmpUrl.parse(entries[i]);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(property + ": destination " + (i + 1) + " of " + entries.length
+                        + " cannot be used: " + e.getMessage() + " (rtmp://host/app/key or rtmps://host/app/key)");
+            }
+        }
     }
 
     /** The error for a channel without a key outside embedded mode. */

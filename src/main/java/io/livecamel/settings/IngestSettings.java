@@ -36,7 +36,9 @@ public final class IngestSettings {
             "streaming.upload.max-backlog", "maxBacklog",
             "streaming.admission.timeout", "admissionTimeout",
             "streaming.admission.recheck-interval", "admissionRecheckInterval",
-            "streaming.admission.channel-idle-timeout", "channelIdleTimeout");
+            "streaming.admission.channel-idle-timeout", "channelIdleTimeout",
+            "streaming.restream.buffer-mb", "restreamBufferMb",
+            "streaming.restream.stall-timeout", "restreamStallTimeout");
 
     private IngestSettings() {
     }

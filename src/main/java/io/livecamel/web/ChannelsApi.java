@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code /api/channels}: one object per channel, never a key: the configured ones in the order of the settings, then
  * by name every other channel live or seen since the start (made on demand by the admission route). In cluster mode
- * also every channel another node serves, and for each the node that serves it ({@code node}).
+ * also every channel another node serves, and for each the node that serves it ({@code node}). A channel served here
+ * lists its session's restream destinations ({@code restream}: each one's state, last error and bytes sent).
  */
 public final class ChannelsApi {
 
@@ -44,10 +45,11 @@ public final class ChannelsApi {
         return names.stream().map(name -> {
             ChannelLeases.Served by = served.get(name);
             if (by == null) {
-                return origin.sessions().view(name);
+                return origin.sessions().view(name).restreaming(ingest.restream(name));
             }
             return by.node().equals(ingest.getChannelOwnership().nodeId()) ? origin.sessions().view(name).on(by.node())
-                    : origin.sessions().servedElsewhere(name, by.session(), by.node());
+                    .restreaming(ingest.restream(name)) : origin.sessions().servedElsewhere(name, by.session(),
+                    by.node());
         }).toList();
     }
 

@@ -28,7 +28,7 @@ class IngestEventTest {
 
     private static final List<String> EVENTS = Arrays.stream(IngestEvent.values()).map(Enum::name).toList();
     private static final Pattern NAMED = Pattern.compile("\\b(Session[A-Z]\\w*|Publisher[A-Z]\\w*|SegmentFinished|"
-            + "PlaylistChanged)\\b");
+            + "PlaylistChanged|Restream[A-Z]\\w*)\\b");
 
     private static JsonNode descriptor() throws IOException {
         try (InputStream in = IngestEventTest.class.getResourceAsStream("/META-INF/io/livecamel/ingest/"

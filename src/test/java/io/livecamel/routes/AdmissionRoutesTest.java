@@ -66,8 +66,11 @@ class AdmissionRoutesTest {
 
     /** The routes, with the component's channel main (KEY) and, when {@code url} is given, the HTTP backend. */
     private void start(String url) throws Exception {
+        start(url, new Properties());
+    }
+
+    private void start(String url, Properties properties) throws Exception {
         context = new DefaultCamelContext();
-        Properties properties = new Properties();
         if (url != null) {
             properties.setProperty("streaming.admission.url", url);
             context.getRegistry().bind("admissionBackend", new HttpBackend(URI.create(url), SECRET,
@@ -149,6 +152,34 @@ class AdmissionRoutesTest {
         assertNull(header(unknown, StreamingHeaders.CHANNEL));
         assertEquals("no channel has this stream key", header(unknown, StreamingHeaders.REFUSAL));
         assertNull(context.getRoute("ask-backend"), "no backend route without streaming.admission.url");
+    }
+
+    @Test
+    void aChannelsRestreamSettingIsTheAnswersDestinations() throws Exception {
+        Properties properties = new Properties();
+        String destinations = "rtmp://a.rtmp.youtube.com/live2/yt-key-1,rtmps://live-api-s.facebook.com:443/rtmp/fb-key";
+        properties.setProperty("streaming.channels.main.restream", destinations);
+        start(null, properties);
+        assertEquals(destinations, header(ask("publish", KEY, Map.of()), StreamingHeaders.RESTREAM));
+        assertNull(header(ask("publish", "another-key-0123456789", Map.of()), StreamingHeaders.RESTREAM),
+                "a refused publisher has no destinations");
+    }
+
+    @Test
+    void aChannelWithoutRestreamHasNoDestinations() throws Exception {
+        start(null);
+        Exchange known = ask("publish", KEY, Map.of());
+        assertEquals("main", header(known, StreamingHeaders.CHANNEL));
+        assertEquals("", header(known, StreamingHeaders.RESTREAM));
+    }
+
+    @Test
+    void aBackendsAnswerNamesTheDestinations() throws Exception {
+        start(startBackend());
+        answer = answers(200, null, "{\"channel\": \"alice\", \"restream\": [\"rtmp://live.twitch.tv/app/tw-key\", "
+                + "\"rtmps://live-api-s.facebook.com:443/rtmp/fb-key\"]}");
+        assertEquals(List.of("rtmp://live.twitch.tv/app/tw-key", "rtmps://live-api-s.facebook.com:443/rtmp/fb-key"),
+                ask("publish", "alice-key", Map.of()).getMessage().getHeader(StreamingHeaders.RESTREAM));
     }
 
     @Test
