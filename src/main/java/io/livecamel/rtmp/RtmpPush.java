@@ -53,7 +53,7 @@ public final class RtmpPush {
     static final int STREAM_COMMANDS = 8;
     static final int CHUNK_SIZE = 4096;
     /** The socket's send buffer: what a stalled server may hold of ours besides the sender's own bound. */
-    private static final int SEND_BUFFER = 512 * 1024;
+    private static final int SEND_BUFFER = 256 * 1024;
 
     private final RtmpUrl url;
     private final Listener listener;
