@@ -25,6 +25,7 @@ import io.livecamel.testing.NginxRtmp;
 import io.livecamel.testing.Publisher;
 import io.livecamel.testing.Recording;
 import io.livecamel.testing.StreamingTestSupport;
+import io.livecamel.testing.TlsFront;
 import io.livecamel.testing.WebhookReceiver;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -33,18 +34,25 @@ import org.junit.jupiter.api.Test;
 /**
  * Restreaming to RTMP servers no one here wrote: nginx-rtmp recording what it receives ({@code record all}) and
  * ffmpeg as a server ({@code -listen 1}); each recording is read by ffprobe (codecs, duration, every packet's
- * timestamp). The destinations' keys appear in no log line, event, metric or API answer.
+ * timestamp); and nginx again through a TLS front ({@code rtmps://}), whose certificate is checked. The destinations'
+ * keys appear in no log line, event, metric or API answer.
  */
 class RestreamIT extends StreamingTestSupport {
 
     private static final String NGINX_KEY = "nginx-destination-key-4d1f0c";
     private static final String FFMPEG_KEY = "ffmpeg-destination-key-9b7e2a";
+    private static final String TLS_KEY = "tls-destination-key-1c8e5b";
+    private static final String WRONG_NAME_KEY = "wrong-name-destination-key-7a2d9f";
+    private static final String[] TRUST = {"javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword",
+        "javax.net.ssl.trustStoreType"};
     /** The publisher's keyframe interval (Publisher: 1 s): a destination may start up to this late. */
     private static final double GOP = 1.0;
 
     private NginxRtmp nginx;
     private FlvListener listener;
     private WebhookReceiver webhook;
+    private TlsFront tls;
+    private final String[] trustBefore = new String[TRUST.length];
     private final LogCapture logs = LogCapture.open();
 
     @Override
@@ -56,6 +64,7 @@ class RestreamIT extends StreamingTestSupport {
             Files.createDirectories(work.resolve("nginx-recordings"));
             listener = FlvListener.start(FFMPEG_KEY, work.resolve("ffmpeg").resolve("recording.flv"));
             webhook = new WebhookReceiver();
+            tls = TlsFront.start(work.resolve("tls"), nginx.port());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -63,13 +72,32 @@ class RestreamIT extends StreamingTestSupport {
         }
         properties.setProperty("streaming.reconnect-grace", "4");
         properties.setProperty("streaming.webhook.url", webhook.url().toString());
-        properties.setProperty("streaming.channels.main.restream", "rtmp://127.0.0.1:" + nginx.port() + "/live/"
-                + NGINX_KEY + "," + listener.url(FFMPEG_KEY));
+        // rtmps:// through the TLS front to nginx, trusted as a provider's certificate would be (the JVM's trust
+        // store); and one whose host name is not the certificate's
+        for (int i = 0; i < TRUST.length; i++) {
+            trustBefore[i] = System.getProperty(TRUST[i]);
+        }
+        System.setProperty(TRUST[0], tls.trustStore().toString());
+        System.setProperty(TRUST[1], "changeit");
+        System.setProperty(TRUST[2], "PKCS12");
+        properties.setProperty("streaming.channels.main.restream", String.join(",", "rtmp://127.0.0.1:"
+                + nginx.port() + "/live/" + NGINX_KEY, listener.url(FFMPEG_KEY), "rtmps://127.0.0.1:" + tls.port()
+                + "/live/" + TLS_KEY, "rtmps://localhost:" + tls.port() + "/live/" + WRONG_NAME_KEY));
     }
 
     @AfterEach
     void stopDestinations() throws InterruptedException {
         logs.close();
+        for (int i = 0; i < TRUST.length; i++) {
+            if (trustBefore[i] == null) {
+                System.clearProperty(TRUST[i]);
+            } else {
+                System.setProperty(TRUST[i], trustBefore[i]);
+            }
+        }
+        if (tls != null) {
+            tls.close();
+        }
         if (listener != null) {
             listener.close();
         }
@@ -88,10 +116,10 @@ class RestreamIT extends StreamingTestSupport {
         String api;
         String metrics;
         try (Publisher publisher = Publisher.start(rtmpPort, KEY, 30, work.resolve("logs"))) {
-            Eventually.await("both destinations live in /api/channels", Duration.ofSeconds(30),
-                    () -> channels().split("\"state\":\"live\"", -1).length == 3);
-            Eventually.await("bytes sent to both", Duration.ofSeconds(10),
-                    () -> !channels().contains("\"bytesSent\":0"));
+            Eventually.await("three destinations live in /api/channels", Duration.ofSeconds(30),
+                    () -> channels().split("\"state\":\"live\"", -1).length == 4);
+            Eventually.await("bytes sent to them", Duration.ofSeconds(10),
+                    () -> channels().split("\"bytesSent\":0", -1).length == 2);
             api = channels();
             metrics = get(URI.create("http://127.0.0.1:" + httpPort + "/observe/metrics")).body();
             assertEquals(0, publisher.await(Duration.ofSeconds(60)), publisher.log());
@@ -100,7 +128,8 @@ class RestreamIT extends StreamingTestSupport {
         // at the end, each destination got FCUnpublish and deleteStream, then the connection closed
         assertTrue(listener.awaitEnd(Duration.ofSeconds(20)), "ffmpeg's stream ended: " + listener.log());
         Eventually.await("deleteStream at nginx", Duration.ofSeconds(10), () -> nginxLog().contains("deleteStream"));
-        for (Recording recording : List.of(Recording.probe(nginxRecording()), Recording.probe(listener.file()))) {
+        for (Recording recording : List.of(Recording.probe(nginxRecording(NGINX_KEY)),
+                Recording.probe(listener.file()), Recording.probe(nginxRecording(TLS_KEY)))) {
             assertEquals(List.of("h264", "aac"), recording.codecs(), recording.toString());
             assertTrue(recording.duration() >= 30 - GOP - 0.1 && recording.duration() <= 30.1, recording.toString());
             assertEquals(List.of(), recording.backwards(), recording.toString());
@@ -111,13 +140,21 @@ class RestreamIT extends StreamingTestSupport {
                 + "\"live\",\"lastError\":null,\"bytesSent\":[1-9][0-9]*}.*"), api);
         assertTrue(metrics.contains("streaming_restream_sent_bytes_total{channel=\"main\",destination=\"127.0.0.1#"),
                 metrics);
-        Eventually.await("RestreamStarted twice at the webhook", Duration.ofSeconds(10),
-                () -> webhook.names().stream().filter("RestreamStarted"::equals).count() == 2);
+        Eventually.await("RestreamStarted three times at the webhook", Duration.ofSeconds(10),
+                () -> webhook.names().stream().filter("RestreamStarted"::equals).count() == 3);
+        // a certificate for another name is refused, and said so once, while the destination is retried
+        String wrongName = io.livecamel.rtmp.RtmpUrl.parse("rtmps://localhost:" + tls.port() + "/live/"
+                + WRONG_NAME_KEY).name();
+        assertTrue(api.matches(".*\\{\"destination\":\"" + wrongName + "\",\"state\":\"retrying\",\"lastError\":\"the "
+                + "connection failed \\([^\"]*localhost[^\"]*\\)\".*"), api); // the JDK's words for a name mismatch
+        assertEquals(1, webhook.events().stream().filter(event -> "RestreamFailed".equals(event.get("event"))
+                && wrongName.equals(event.get("destination"))).count(), webhook.events().toString());
+        assertEquals(1, logs.containing("restream to " + wrongName + " failed").size(), "one WARN");
         List<String> shown = new ArrayList<>(logs.lines());
         shown.add(api);
         shown.add(metrics);
         webhook.events().forEach(event -> shown.add(event.toString()));
-        for (String key : List.of(NGINX_KEY, FFMPEG_KEY)) {
+        for (String key : List.of(NGINX_KEY, FFMPEG_KEY, TLS_KEY, WRONG_NAME_KEY)) {
             assertFalse(shown.stream().anyMatch(text -> text.contains(key)), "a destination's key was shown");
         }
         assertTrue(shown.stream().anyMatch(text -> text.contains("restreaming to 127.0.0.1#")), "the log names them");
@@ -137,8 +174,10 @@ class RestreamIT extends StreamingTestSupport {
         }
         assertTrue(ended.matches(30, java.util.concurrent.TimeUnit.SECONDS), "the session ended");
         assertTrue(listener.awaitEnd(Duration.ofSeconds(20)), "ffmpeg's stream ended: " + listener.log());
-        assertEquals(1, nginx.log().split("publish: name=", -1).length - 1, "one connection to nginx throughout");
-        for (Recording recording : List.of(Recording.probe(nginxRecording()), Recording.probe(listener.file()))) {
+        assertEquals(2, nginx.log().split("publish: name=", -1).length - 1, "one connection to nginx throughout "
+                + "for each of its two destinations");
+        for (Recording recording : List.of(Recording.probe(nginxRecording(NGINX_KEY)),
+                Recording.probe(listener.file()), Recording.probe(nginxRecording(TLS_KEY)))) {
             assertEquals(List.of(), recording.backwards(), recording.toString());
             // the second connection goes on one frame after the first: no jump, no step back
             assertTrue(recording.largestGap("video") < 0.2, "video is continuous: " + recording.largestGap("video"));
@@ -166,9 +205,10 @@ class RestreamIT extends StreamingTestSupport {
         }
     }
 
-    private Path nginxRecording() throws IOException {
+    /** What nginx recorded of the stream published with {@code key} (its file name starts with it). */
+    private Path nginxRecording(String key) throws IOException {
         try (Stream<Path> files = Files.list(work.resolve("nginx-recordings"))) {
-            List<Path> all = files.toList();
+            List<Path> all = files.filter(file -> file.getFileName().toString().startsWith(key + "-")).toList();
             assertEquals(1, all.size(), all.toString());
             return all.get(0);
         }

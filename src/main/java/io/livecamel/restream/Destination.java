@@ -1,6 +1,5 @@
 package io.livecamel.restream;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +29,11 @@ final class Destination {
     /** A connection live this long counts as a success: the back-off starts again from the first delay. */
     private static final long STEADY_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long UNPUBLISH_MILLIS = 5000;
+    /**
+     * A connection counts as started once it has taken the stream this long: one closed sooner (nginx-rtmp's
+     * {@code deny publish} closes right after {@code NetStream.Publish.Start}) is a refusal, not a start and a failure.
+     */
+    static final long CONFIRM_MILLIS = 2000;
 
     enum State { CONNECTING, LIVE, RETRYING, ENDED }
 
@@ -52,7 +56,10 @@ final class Destination {
     private long lastProgress;
     private long liveSince;
     private long retryMillis = FIRST_RETRY_MILLIS;
+    /** A failure was told since the destination last started; retries are silent until it starts again. */
     private boolean failureReported;
+    /** The connection now has been told as started. */
+    private boolean confirmed;
     private ScheduledFuture<?> pending;
     /** The clock of the connection now. */
     private Timeline timeline = new Timeline();
@@ -103,36 +110,44 @@ final class Destination {
         failed(timed, "it did not take the stream within " + service.stallMillis() / 1000 + " s");
     }
 
+    /**
+     * The destination took the stream: it gets the metadata, the sequence headers and the recent media (from a
+     * keyframe), then what comes. Under the stream's lock first, as media comes, so no tag slips in between.
+     */
     private void published(Attempt done) {
-        Map<String, Object> metadata = session.metadata(); // taken before this one's lock: media comes the other way
-        List<FlvTag> configs = session.configs();
-        try {
-            start(done, metadata, configs);
-        } finally {
-            configs.forEach(FlvTag::release);
+        synchronized (session) {
+            synchronized (this) {
+                if (done != attempt || state != State.CONNECTING) {
+                    return;
+                }
+                cancelPending();
+                state = State.LIVE;
+                lastError = null;
+                confirmed = false;
+                liveSince = System.nanoTime();
+                lastProgress = liveSince;
+                queued = 0;
+                timeline = new Timeline();
+                dropWarned = false;
+                if (session.metadata() != null) {
+                    done.push.metadata(session.metadata(), 0);
+                }
+                session.configs().forEach(config -> write(config, 0));
+                session.recent().forEach(tag -> media(tag, session.video()));
+                pending = service.schedule(() -> confirm(done), CONFIRM_MILLIS);
+            }
         }
     }
 
-    private void start(Attempt done, Map<String, Object> metadata, List<FlvTag> configs) {
+    /** The connection has taken the stream for a while: the destination started (told once per start). */
+    private void confirm(Attempt done) {
         synchronized (this) {
-            if (done != attempt || state != State.CONNECTING) {
+            if (done != attempt || state != State.LIVE) {
                 return;
             }
-            cancelPending();
-            state = State.LIVE;
-            lastError = null;
+            pending = null;
+            confirmed = true;
             failureReported = false;
-            liveSince = System.nanoTime();
-            lastProgress = liveSince;
-            queued = 0;
-            timeline = new Timeline();
-            dropWarned = false;
-            if (metadata != null) {
-                done.push.metadata(metadata, 0);
-            }
-            for (FlvTag config : configs) {
-                write(config, 0);
-            }
         }
         LOG.info("Channel {}: restreaming to {}", session.channel(), url);
         session.events().started(url.name());
@@ -146,15 +161,19 @@ final class Destination {
             }
             cancelPending();
             boolean wasLive = state == State.LIVE;
-            if (wasLive && System.nanoTime() - liveSince >= STEADY_NANOS) {
+            if (wasLive && !confirmed) { // nginx-rtmp's deny publish, a platform's refusal of a key
+                reason += " as soon as it took the stream";
+            }
+            if (wasLive && confirmed && System.nanoTime() - liveSince >= STEADY_NANOS) {
                 retryMillis = FIRST_RETRY_MILLIS;
             }
             attempt = null;
             state = State.RETRYING;
             lastError = reason;
             failures++;
-            report = wasLive || !failureReported;
+            report = !failureReported;
             failureReported = true;
+            confirmed = false;
             long delay = retryMillis;
             retryMillis = Math.min(retryMillis * 2, LAST_RETRY_MILLIS);
             pending = service.schedule(this::connect, delay);

@@ -23,6 +23,8 @@ public final class Restream {
     private Map<String, Object> metadata;
     private FlvTag videoConfig;
     private FlvTag audioConfig;
+    /** The recent media, from a keyframe: what a destination that starts now gets first. */
+    private final RecentMedia recent = new RecentMedia();
     private boolean video;
     private boolean ended;
 
@@ -81,9 +83,9 @@ public final class Restream {
      * sequence headers come next, its timestamps are rebased at its first keyframe.
      */
     public synchronized void publisherStarted(Map<String, Object> metadata, boolean video) {
-        this.metadata = metadata == null ? null : Map.copyOf(metadata);
+        this.metadata = metadata == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.video = video;
-        release();
+        release(); // the recent media too: a new connection's timestamps start again
         destinations.values().forEach(Destination::publisherStarted);
     }
 
@@ -105,6 +107,8 @@ public final class Restream {
                 }
                 audioConfig = kept;
             }
+        } else {
+            recent.add(tag, video);
         }
         for (Destination destination : destinations.values()) {
             destination.media(tag, video);
@@ -115,15 +119,24 @@ public final class Restream {
         return metadata;
     }
 
-    /** The sequence headers of the publisher now, video first: the caller releases them. */
+    /** The sequence headers of the publisher now, video first (the destination's lock is taken under this one). */
     synchronized List<FlvTag> configs() {
         List<FlvTag> configs = new ArrayList<>(2);
         for (FlvTag config : new FlvTag[] {videoConfig, audioConfig}) {
             if (config != null) {
-                configs.add(new FlvTag(config.type(), config.timestamp(), config.body().retainedDuplicate()));
+                configs.add(config);
             }
         }
         return configs;
+    }
+
+    /** The recent media of the publisher now, from a keyframe (the destination's lock is taken under this one). */
+    synchronized Iterable<FlvTag> recent() {
+        return recent.tags();
+    }
+
+    synchronized boolean video() {
+        return video;
     }
 
     /** The session is over here: every destination gets FCUnpublish and deleteStream, and is closed. */
@@ -145,6 +158,7 @@ public final class Restream {
     }
 
     private void release() {
+        recent.clear();
         if (videoConfig != null) {
             videoConfig.release();
             videoConfig = null;

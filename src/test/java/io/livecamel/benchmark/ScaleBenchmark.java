@@ -82,10 +82,19 @@ class ScaleBenchmark {
             stacks.add(Stacks.FfmpegAlone::new);
         }
         if (chosen.contains("this")) {
-            stacks.add(() -> new Stacks.ThisApplication(false));
+            stacks.add(() -> new Stacks.ThisApplication(false, 0));
+        }
+        for (String name : chosen) { // restream1, restream3...: each channel restreamed to that many destinations
+            if (name.matches("restream[1-9][0-9]?") && !java.nio.file.Files.exists(io.livecamel.testing.NginxRtmp.MODULE)) {
+                System.out.println("The stack " + name + " is left out: its destinations are nginx-rtmp's "
+                        + "(apt-get install nginx libnginx-mod-rtmp)");
+            } else if (name.matches("restream[1-9][0-9]?")) {
+                int destinations = Integer.parseInt(name.substring("restream".length()));
+                stacks.add(() -> new Stacks.ThisApplication(false, destinations));
+            }
         }
         if (chosen.contains("cluster")) {
-            stacks.add(() -> new Stacks.ThisApplication(true));
+            stacks.add(() -> new Stacks.ThisApplication(true, 0));
         }
         if (chosen.contains("nms") && noNode.isEmpty()) {
             stacks.add(Stacks.NodeMediaServer::new);

@@ -160,25 +160,31 @@ final class Stacks {
 
     /**
      * This project, as {@code camel:run} starts it, against an S3 server of its own; in cluster mode, one node with
-     * a ZooKeeper of its own (what a cluster adds to each segment: the fenced playlist write).
+     * a ZooKeeper of its own (what a cluster adds to each segment: the fenced playlist write); with destinations, each
+     * channel restreamed to that many of them on an nginx-rtmp of their own (what restreaming costs).
      */
     static final class ThisApplication extends UploadingStack {
         private final boolean cluster;
+        private final int destinations;
         private ApplicationProcess app;
         private io.livecamel.testing.ZooKeeperProcess zookeeper;
+        private io.livecamel.testing.NginxRtmp nginx;
 
-        ThisApplication(boolean cluster) {
+        ThisApplication(boolean cluster, int destinations) {
             this.cluster = cluster;
+            this.destinations = destinations;
         }
 
         @Override
         public String name() {
-            return cluster ? "this project, cluster mode" : "this project";
+            return cluster ? "this project, cluster mode" : destinations > 0 ? "this project, restreamed to "
+                    + destinations : "this project";
         }
 
         @Override
         public void start(List<Channel> channels) throws Exception {
-            work = work((cluster ? "cluster-" : "this-") + channels.size());
+            work = work((cluster ? "cluster-" : destinations > 0 ? "restream" + destinations + "-" : "this-")
+                    + channels.size());
             origin = new Origin(work);
             Map<String, String> settings = new HashMap<>();
             settings.put("camel.main.routes-reload-enabled", "false");
@@ -194,8 +200,19 @@ final class Stacks {
                 settings.put("streaming.cluster.session-timeout", "1");
                 settings.put("streaming.reconnect-grace", "2"); // more than the session timeout
             }
+            if (destinations > 0) {
+                nginx = io.livecamel.testing.NginxRtmp.start(work.resolve("nginx"), FreePort.find(), Map.of("live",
+                        ""));
+            }
             for (Channel channel : channels) {
                 settings.put("streaming.channels." + channel.name() + ".key", channel.key());
+                List<String> urls = new ArrayList<>();
+                for (int i = 1; i <= destinations; i++) {
+                    urls.add("rtmp://127.0.0.1:" + nginx.port() + "/live/" + channel.name() + "-" + i);
+                }
+                if (!urls.isEmpty()) {
+                    settings.put("streaming.channels." + channel.name() + ".restream", String.join(",", urls));
+                }
             }
             Map<String, String> environment = new HashMap<>(origin.credentials);
             String options = origin.tls.map(OriginTls::javaOptions).orElse("") + " "
@@ -238,6 +255,9 @@ final class Stacks {
             }
             if (zookeeper != null) {
                 zookeeper.close();
+            }
+            if (nginx != null) {
+                nginx.close();
             }
         }
     }
