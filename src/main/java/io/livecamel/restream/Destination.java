@@ -13,13 +13,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One destination of a session's stream: its connection ({@link RtmpPush}), retried with back-off for as long as the
- * session lives, and the media on its way to it. A connection starts with the stream's metadata and sequence
- * headers, then media from the next keyframe, its timestamps from 0. When the publisher reconnects, the new
- * connection's timestamps are rebased onto the destination's (the next keyframe one frame after the last tag), so they
- * never go back nor jump. What the destination has not taken yet is bounded ({@link Restreams#bufferBytes()}): past
- * it, media is dropped until the next keyframe (one WARN per connection); a destination that takes nothing for
- * {@link Restreams#stallMillis()} is reconnected. Nothing here ever waits for the destination: the publisher's thread
- * only queues.
+ * session lives, and the media on its way to it. A connection starts with the stream's metadata, its sequence headers
+ * and its recent media from a keyframe, on a clock of its own ({@link Timeline}). What the destination has not taken
+ * yet is bounded ({@link Restreams#bufferBytes()}): past it, media is dropped until the next keyframe (one WARN per
+ * connection); a destination that takes nothing for {@link Restreams#stallMillis()} is reconnected. Nothing here ever
+ * waits for the destination: the publisher's thread only queues.
  */
 final class Destination {
 
@@ -37,9 +35,19 @@ final class Destination {
 
     enum State { CONNECTING, LIVE, RETRYING, ENDED }
 
-    /** One connection attempt: callbacks of an attempt that is no longer the current one are ignored. */
-    private static final class Attempt {
+    /** One connection attempt: what an attempt that is no longer the current one tells is ignored. */
+    private final class Attempt implements RtmpPush.Listener {
         RtmpPush push;
+
+        @Override
+        public void published() {
+            Destination.this.published(this);
+        }
+
+        @Override
+        public void failed(String reason) {
+            Destination.this.failed(this, reason);
+        }
     }
 
     private final Restream session;
@@ -71,10 +79,6 @@ final class Destination {
         this.url = url;
     }
 
-    RtmpUrl url() {
-        return url;
-    }
-
     String name() {
         return url.name();
     }
@@ -86,17 +90,7 @@ final class Destination {
         state = State.CONNECTING;
         Attempt next = new Attempt();
         attempt = next;
-        next.push = service.open(url, new RtmpPush.Listener() {
-            @Override
-            public void published() {
-                Destination.this.published(next);
-            }
-
-            @Override
-            public void failed(String reason) {
-                Destination.this.failed(next, reason);
-            }
-        });
+        next.push = service.open(url, next);
         pending = service.schedule(() -> timedOut(next), service.stallMillis());
     }
 
@@ -290,23 +284,11 @@ final class Destination {
                 state == State.LIVE ? null : lastError, bytesSent);
     }
 
-    synchronized boolean live() {
-        return state == State.LIVE;
+    /** What the meters read: bytes sent and dropped, failures, bytes waiting, and whether it is live. */
+    record Counts(long sent, long dropped, long failures, long buffered, boolean live) {
     }
 
-    synchronized long bytesSent() {
-        return bytesSent;
-    }
-
-    synchronized long droppedBytes() {
-        return droppedBytes;
-    }
-
-    synchronized long failures() {
-        return failures;
-    }
-
-    synchronized long buffered() {
-        return queued;
+    synchronized Counts counts() {
+        return new Counts(bytesSent, droppedBytes, failures, queued, state == State.LIVE);
     }
 }

@@ -91,19 +91,19 @@ public final class Restreams implements AutoCloseable {
         if (registry != null) {
             Tags tags = Tags.of("channel", session.channel(), "destination", destination.name());
             meters = new Meter[] {
-                FunctionCounter.builder("streaming_restream_sent", destination, Destination::bytesSent)
+                FunctionCounter.builder("streaming_restream_sent", destination, d -> d.counts().sent())
                         .baseUnit("bytes").description("Bytes of media sent to a restream destination")
                         .tags(tags).register(registry),
-                FunctionCounter.builder("streaming_restream_dropped", destination, Destination::droppedBytes)
+                FunctionCounter.builder("streaming_restream_dropped", destination, d -> d.counts().dropped())
                         .baseUnit("bytes").description("Bytes of media dropped for a destination that fell behind")
                         .tags(tags).register(registry),
-                FunctionCounter.builder("streaming_restream_failures", destination, Destination::failures)
+                FunctionCounter.builder("streaming_restream_failures", destination, d -> d.counts().failures())
                         .description("Connections to a restream destination that failed").tags(tags)
                         .register(registry),
-                Gauge.builder("streaming_restream_live", destination, d -> d.live() ? 1 : 0)
+                Gauge.builder("streaming_restream_live", destination, d -> d.counts().live() ? 1 : 0)
                         .description("1 while a restream destination takes the stream, else 0").tags(tags)
                         .register(registry),
-                Gauge.builder("streaming_restream_buffered", destination, Destination::buffered).baseUnit("bytes")
+                Gauge.builder("streaming_restream_buffered", destination, d -> d.counts().buffered()).baseUnit("bytes")
                         .description("Bytes waiting for a restream destination").tags(tags).register(registry),
             };
         }
