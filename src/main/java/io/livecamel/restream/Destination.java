@@ -182,8 +182,11 @@ final class Destination {
     }
 
     /** A new publisher connection starts: its timestamps are rebased at its first keyframe. */
-    synchronized void publisherStarted() {
+    synchronized void publisherStarted(Map<String, Object> metadata) {
         timeline.publisherStarted();
+        if (state == State.LIVE && metadata != null) { // the new connection's, which may have other settings
+            attempt.push.metadata(metadata, timeline.last());
+        }
     }
 
     /**

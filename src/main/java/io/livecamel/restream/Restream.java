@@ -86,7 +86,7 @@ public final class Restream {
         this.metadata = metadata == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.video = video;
         release(); // the recent media too: a new connection's timestamps start again
-        destinations.values().forEach(Destination::publisherStarted);
+        destinations.values().forEach(destination -> destination.publisherStarted(this.metadata));
     }
 
     /** One tag of the publisher's stream; the caller keeps (and releases) it. */

@@ -194,6 +194,26 @@ class StreamingSettingsTest {
     }
 
     @Test
+    void restreamDestinationsAreCheckedAndNeverQuoted() {
+        readDeclared("streaming.channels.main.key", "k3y-that-is-long-enough", "streaming.channels.main.restream",
+                "rtmp://a.rtmp.youtube.com/live2/yt-secret-1, rtmps://live-api-s.facebook.com:443/rtmp/fb-secret-2");
+        for (String bad : List.of("https://a.rtmp.youtube.com/live2/yt-secret-3", "rtmp://a.rtmp.youtube.com/yt-secret-4",
+                "rtmp:///live2/yt-secret-5", "rtmp://a.rtmp.youtube.com/live2/ yt-secret-6")) {
+            InvalidSettingException error = assertThrows(InvalidSettingException.class, () -> readDeclared(
+                    "streaming.channels.main.key", "k3y-that-is-long-enough", "streaming.channels.main.restream",
+                    "rtmp://127.0.0.1/live/good-secret-0," + bad));
+            assertTrue(error.getMessage().startsWith("streaming.channels.main.restream: destination 2 of 2 cannot "
+                    + "be used: "), error.getMessage());
+            assertFalse(error.getMessage().contains("secret"), "the message must not quote a key: "
+                    + error.getMessage());
+        }
+        // a channel declared by its destinations alone still needs its key outside embedded mode
+        InvalidSettingException noKey = assertThrows(InvalidSettingException.class, () -> readDeclared(
+                "streaming.s3.embedded", "false", "streaming.channels.studio.restream", "rtmp://127.0.0.1/live/k"));
+        assertTrue(noKey.getMessage().contains("streaming.channels.studio.key is not set"), noKey.getMessage());
+    }
+
+    @Test
     void prefixSlashesAreTrimmed() {
         assertEquals("live/hls/main/index.m3u8", read("streaming.s3.prefix", "/live/hls/").playlistKey("main"));
         assertEquals("main/index.m3u8", read("streaming.s3.prefix", "").playlistKey("main"));
