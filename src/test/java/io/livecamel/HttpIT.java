@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 class HttpIT extends StreamingTestSupport {
 
     private static final List<String> FIELDS = List.of("name", "live", "sessionId", "startedAt", "segments", "bytes",
-            "bitrate", "lastSegmentAt", "playlistUrl", "lastRecordingUrl", "node");
+            "bitrate", "lastSegmentAt", "playlistUrl", "lastRecordingUrl", "node", "restream");
 
     private URI site(String path) {
         return URI.create("http://127.0.0.1:" + httpPort + path);

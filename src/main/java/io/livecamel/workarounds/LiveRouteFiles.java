@@ -104,7 +104,8 @@ public final class LiveRouteFiles implements ResourceReload {
                 LOG.info("{} is applied: {}", name, applied);
             }
         } catch (Exception e) {
-            report(name, problem(e));
+            // the gate is still held (apply keeps it on a failure): no event may enter the routes half replaced; the
+            // error is told once what ran before runs again
             String good = lastGood.get(file);
             try {
                 if (good != null) {
@@ -114,7 +115,10 @@ public final class LiveRouteFiles implements ResourceReload {
                 }
             } catch (Exception again) {
                 LOG.error("{}: the routes that ran before could not all be put back: {}", name, problem(again));
+            } finally {
+                gate.release();
             }
+            report(name, problem(e));
         }
     }
 
@@ -145,16 +149,15 @@ public final class LiveRouteFiles implements ResourceReload {
         List<RouteTemplateDefinition> oldTemplates = templatesFrom(model, file);
         Set<String> applied = new LinkedHashSet<>();
         gate.hold(context);
-        try {
-            // Camel adds a template again beside the old one, and the old one would still be used
-            model.removeRouteTemplateDefinitions(oldTemplates);
-            applied.addAll(PluginHelper.getRoutesLoader(context).updateRoutes(List.of(resource)));
-            Set<String> deleted = new LinkedHashSet<>(before);
-            deleted.removeAll(applied);
-            removeRoutes(deleted);
-        } finally {
-            gate.release();
-        }
+        // Camel adds a template again beside the old one, and the old one would still be used
+        model.removeRouteTemplateDefinitions(oldTemplates);
+        // on a failure the gate stays held: Camel may have removed routes it did not make again (a channel route's
+        // event would wait for them), and the caller puts the last good version back before it lets events in
+        applied.addAll(PluginHelper.getRoutesLoader(context).updateRoutes(List.of(resource)));
+        Set<String> deleted = new LinkedHashSet<>(before);
+        deleted.removeAll(applied);
+        removeRoutes(deleted);
+        gate.release();
         List<String> templates = templatesFrom(model, file).stream().map(RouteTemplateDefinition::getId).toList();
         templatesChanged.recreate(context, templates);
         applied.addAll(templates);
