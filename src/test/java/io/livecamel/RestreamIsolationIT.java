@@ -165,10 +165,10 @@ class RestreamIsolationIT extends StreamingTestSupport {
         assertEquals(1, logs.containing("restream to " + stalled + " failed: it did not take the stream within 3 s")
                 .size(), String.join("\n", logs.containing(stalled)));
         // nginx-rtmp closes or resets the connection right after NetStream.Publish.Start: a refusal either way
-        List<Object> told = webhook.events().stream().filter(json -> refusing.equals(json.get("destination")))
+        List<String> told = webhook.events().stream().filter(json -> refusing.equals(json.get("destination")))
                 .map(json -> json.get("event") + ": " + json.get("reason")).toList();
-        assertTrue(told.size() == 1 && told.get(0).toString().startsWith("RestreamFailed: ")
-                && told.get(0).toString().endsWith(" as soon as it took the stream"),
+        assertTrue(told.size() == 1 && told.get(0).startsWith("RestreamFailed: ")
+                && told.get(0).endsWith(" as soon as it took the stream"),
                 "one RestreamFailed for the refusal, however many retries, and no RestreamStarted: " + told);
         assertEquals(1, logs.containing("restream to " + refusing + " failed").size(), "one WARN for the refusal");
         Recording mainRecording = Recording.probe(recording("main-destination"));
