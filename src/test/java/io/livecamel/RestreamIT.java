@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 import io.livecamel.testing.Eventually;
 import io.livecamel.testing.FlvListener;
@@ -128,8 +127,7 @@ class RestreamIT extends StreamingTestSupport {
         // at the end, each destination got FCUnpublish and deleteStream, then the connection closed
         assertTrue(listener.awaitEnd(Duration.ofSeconds(20)), "ffmpeg's stream ended: " + listener.log());
         Eventually.await("deleteStream at nginx", Duration.ofSeconds(10), () -> nginxLog().contains("deleteStream"));
-        for (Recording recording : List.of(Recording.probe(nginxRecording(NGINX_KEY)),
-                Recording.probe(listener.file()), Recording.probe(nginxRecording(TLS_KEY)))) {
+        for (Recording recording : recordings()) {
             assertEquals(List.of("h264", "aac"), recording.codecs(), recording.toString());
             assertTrue(recording.duration() >= 30 - GOP - 0.1 && recording.duration() <= 30.1, recording.toString());
             assertEquals(List.of(), recording.backwards(), recording.toString());
@@ -176,14 +174,20 @@ class RestreamIT extends StreamingTestSupport {
         assertTrue(listener.awaitEnd(Duration.ofSeconds(20)), "ffmpeg's stream ended: " + listener.log());
         assertEquals(2, nginx.log().split("publish: name=", -1).length - 1, "one connection to nginx throughout "
                 + "for each of its two destinations");
-        for (Recording recording : List.of(Recording.probe(nginxRecording(NGINX_KEY)),
-                Recording.probe(listener.file()), Recording.probe(nginxRecording(TLS_KEY)))) {
+        for (Recording recording : recordings()) {
             assertEquals(List.of(), recording.backwards(), recording.toString());
             // the second connection goes on one frame after the first: no jump, no step back
             assertTrue(recording.largestGap("video") < 0.2, "video is continuous: " + recording.largestGap("video"));
             assertTrue(recording.largestGap("audio") < 0.5, "audio is continuous: " + recording.largestGap("audio"));
             assertTrue(recording.duration() >= 12 - GOP - 0.2 && recording.duration() <= 12.2, recording.toString());
         }
+    }
+
+    /** What the three destinations that took the stream recorded: nginx, ffmpeg, nginx through TLS. */
+    private List<Recording> recordings() throws IOException, InterruptedException {
+        Path nginxFolder = work.resolve("nginx-recordings");
+        return List.of(Recording.probe(Recording.recordedBy(nginxFolder, NGINX_KEY)), Recording.probe(listener.file()),
+                Recording.probe(Recording.recordedBy(nginxFolder, TLS_KEY)));
     }
 
     private String channels() {
@@ -202,15 +206,6 @@ class RestreamIT extends StreamingTestSupport {
             return nginx.log();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** What nginx recorded of the stream published with {@code key} (its file name starts with it). */
-    private Path nginxRecording(String key) throws IOException {
-        try (Stream<Path> files = Files.list(work.resolve("nginx-recordings"))) {
-            List<Path> all = files.filter(file -> file.getFileName().toString().startsWith(key + "-")).toList();
-            assertEquals(1, all.size(), all.toString());
-            return all.get(0);
         }
     }
 }

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import io.livecamel.rtmp.RtmpUrl;
 import io.livecamel.testing.Eventually;
@@ -171,8 +170,10 @@ class RestreamIsolationIT extends StreamingTestSupport {
                 && told.get(0).endsWith(" as soon as it took the stream"),
                 "one RestreamFailed for the refusal, however many retries, and no RestreamStarted: " + told);
         assertEquals(1, logs.containing("restream to " + refusing + " failed").size(), "one WARN for the refusal");
-        Recording mainRecording = Recording.probe(recording("main-destination"));
-        Recording calmRecording = Recording.probe(recording("calm-destination"));
+        Recording mainRecording = Recording.probe(Recording.recordedBy(work.resolve("recordings"),
+                "main-destination"));
+        Recording calmRecording = Recording.probe(Recording.recordedBy(work.resolve("recordings"),
+                "calm-destination"));
         System.out.printf("Restream isolation: the good destination recorded %.2f s of main, %.2f s of calm%n",
                 mainRecording.duration(), calmRecording.duration());
         assertEquals(List.of(), mainRecording.backwards(), mainRecording.toString());
@@ -204,13 +205,5 @@ class RestreamIsolationIT extends StreamingTestSupport {
             gap = Math.max(gap, listed.get(i) - listed.get(i - 1));
         }
         return gap / 1e9;
-    }
-
-    private Path recording(String key) throws IOException {
-        try (Stream<Path> files = Files.list(work.resolve("recordings"))) {
-            List<Path> all = files.filter(file -> file.getFileName().toString().startsWith(key + "-")).toList();
-            assertEquals(1, all.size(), all.toString());
-            return all.get(0);
-        }
     }
 }

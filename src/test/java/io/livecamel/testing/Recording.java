@@ -30,6 +30,18 @@ public record Recording(Path file, List<String> codecs, double duration, Map<Str
         assumeTrue(present, "ffprobe is not installed (apt-get install ffmpeg)");
     }
 
+    /**
+     * nginx-rtmp's one recording ({@code record all; record_unique on;}) in {@code folder} of the stream published
+     * with {@code key}: its file name starts with the key.
+     */
+    public static Path recordedBy(Path folder, String key) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            List<Path> all = files.filter(file -> file.getFileName().toString().startsWith(key + "-")).toList();
+            org.junit.jupiter.api.Assertions.assertEquals(1, all.size(), all.toString());
+            return all.get(0);
+        }
+    }
+
     public static Recording probe(Path file) throws IOException, InterruptedException {
         List<String> codecs = run(file, "-show_entries", "stream=codec_name", "-of", "csv=p=0");
         double duration = Double.parseDouble(run(file, "-show_entries", "format=duration", "-of", "csv=p=0").get(0));
