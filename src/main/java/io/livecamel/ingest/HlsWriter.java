@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
 
@@ -25,10 +28,14 @@ import org.slf4j.LoggerFactory;
  * One connection's ffmpeg, cutting the FLV it reads on its standard input into HLS ({@code -c copy}). It holds no
  * port, and it ends when its input ends: when the publisher goes, and also when the JVM dies (its pipe closes).
  *
- * <p>Writes never block the caller (a network thread): bytes wait in a queue that one thread drains into ffmpeg.
- * Past {@link #HIGH_WATER} bytes waiting, the publisher is paused (its TCP window fills, so it slows down), and
- * resumed below {@link #LOW_WATER}; a publisher paused for {@link #STALL_SECONDS} s, or with more than
- * {@link #HARD_LIMIT} bytes waiting, is cut with one WARN. ffmpeg's output is read as it runs and its last lines
+ * <p>Writes never block the caller (a network thread): bytes wait in a queue that one thread drains into ffmpeg, in
+ * one write for whatever has gathered. A write that finishes a segment (ffmpeg cuts one when it has the keyframe
+ * that starts the next, and the first audio not earlier than it) wakes that thread at once, with everything queued
+ * before it; the frames between wait at most {@link #GATHER_MILLIS} ms. So a stream costs ffmpeg and this thread a
+ * dozen writes a second rather than one per frame, and a segment is cut no later than it would be. Past
+ * {@link #HIGH_WATER} bytes waiting, the publisher is paused (its TCP window fills, so it slows down), and resumed
+ * below {@link #LOW_WATER}; a publisher paused for {@link #STALL_SECONDS} s, or with more than {@link #HARD_LIMIT}
+ * bytes waiting, is cut with one WARN. ffmpeg's output is read as it runs and its last lines
  * are kept to explain a failure.
  */
 final class HlsWriter {
@@ -38,14 +45,22 @@ final class HlsWriter {
     static final long LOW_WATER = 1024 * 1024;
     static final long HARD_LIMIT = 32L * 1024 * 1024;
     static final long STALL_SECONDS = 10;
+    /** How long a frame that cuts no segment may wait to go to ffmpeg with the ones after it. */
+    static final long GATHER_MILLIS = 100;
+    /** The most one write to ffmpeg takes: a backlog goes in pieces of this size, without waiting between them. */
+    private static final int MAX_BATCH = 1024 * 1024;
     private static final ByteBuf END = Unpooled.unreleasableBuffer(Unpooled.buffer(1));
 
     private final String channel;
     private final Process process;
     private final PublisherLink link;
     private final ScheduledExecutorService timer;
-    private final LinkedBlockingQueue<ByteBuf> queue = new LinkedBlockingQueue<>();
+    private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong waiting = new AtomicLong();
+    /** The thread that feeds ffmpeg, once it runs; woken for a write that must go at once. */
+    private volatile Thread feeder;
+    /** A write that must go at once is queued. */
+    private volatile boolean urgent;
     private final OutputTail output;
     private volatile boolean broken;
     private volatile boolean finished;
@@ -70,14 +85,20 @@ final class HlsWriter {
         return writer;
     }
 
-    /** Queues FLV bytes for ffmpeg (takes ownership); never blocks. */
-    void write(ByteBuf bytes) {
+    /**
+     * Queues FLV bytes for ffmpeg (takes ownership); never blocks. {@code cutsSegment}: they go at once, with what is
+     * queued before them (a keyframe); else they may wait up to {@link #GATHER_MILLIS}.
+     */
+    void write(ByteBuf bytes, boolean cutsSegment) {
         if (broken || finished) {
             bytes.release();
             return;
         }
         long now = waiting.addAndGet(bytes.readableBytes());
         queue.add(bytes);
+        if (cutsSegment) {
+            wake();
+        }
         if (now > HARD_LIMIT) {
             stall("more than " + HARD_LIMIT / (1024 * 1024) + " MiB of the stream are waiting for ffmpeg");
         } else if (now > HIGH_WATER) {
@@ -90,6 +111,15 @@ final class HlsWriter {
         if (!finished) {
             finished = true;
             queue.add(END);
+            wake();
+        }
+    }
+
+    private void wake() {
+        urgent = true;
+        Thread thread = feeder;
+        if (thread != null) {
+            LockSupport.unpark(thread);
         }
     }
 
@@ -131,22 +161,39 @@ final class HlsWriter {
     }
 
     private void feed() {
+        feeder = Thread.currentThread();
+        byte[] batch = new byte[64 * 1024];
         try (OutputStream stdin = process.getOutputStream()) {
-            while (true) {
-                ByteBuf bytes = queue.take();
-                if (bytes == END) {
-                    break;
+            boolean end = false;
+            while (!end) {
+                if (!urgent && waiting.get() < MAX_BATCH) {
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(GATHER_MILLIS));
                 }
-                int size = bytes.readableBytes();
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                urgent = false; // before taking: a write queued from here on wakes the next round
+                int size = 0;
+                for (ByteBuf bytes = queue.peek(); bytes != null && size < MAX_BATCH; bytes = queue.peek()) {
+                    queue.poll();
+                    if (bytes == END) {
+                        end = true;
+                        break;
+                    }
+                    int length = bytes.readableBytes();
+                    if (size + length > batch.length) {
+                        batch = Arrays.copyOf(batch, Math.max(batch.length * 2, size + length));
+                    }
+                    bytes.readBytes(batch, size, length);
+                    bytes.release();
+                    size += length;
+                }
                 try {
-                    if (!broken) {
-                        bytes.readBytes(stdin, size);
-                        if (queue.isEmpty()) {
-                            stdin.flush();
-                        }
+                    if (size > 0 && !broken) {
+                        stdin.write(batch, 0, size);
+                        stdin.flush();
                     }
                 } finally {
-                    bytes.release();
                     waiting.addAndGet(-size);
                 }
                 resumeIfDrained();
@@ -154,8 +201,6 @@ final class HlsWriter {
         } catch (IOException e) {
             // ffmpeg is gone: how it ended is reported from its exit
             LOG.debug("Channel {}: ffmpeg's input closed: {}", channel, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             broken = true;
             for (ByteBuf left = queue.poll(); left != null; left = queue.poll()) {
@@ -173,6 +218,7 @@ final class HlsWriter {
                 int code = process.waitFor();
                 broken = true;
                 queue.add(END); // ends the feeding thread if it still waits
+                wake();
                 return code;
             } catch (InterruptedException e) {
                 process.destroy();

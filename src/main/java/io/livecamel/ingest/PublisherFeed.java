@@ -52,6 +52,8 @@ final class PublisherFeed implements MediaSink {
     private Map<String, Object> metadata;
     private String endReason;
     private int connection;
+    /** The timestamp of the last keyframe until audio at or past it went to ffmpeg; -1 after. */
+    private long keyframeAt = -1;
 
     PublisherFeed(ChannelIngest channel, PublisherLink link, String protocol, PublishRequest request,
             SessionTerms terms, boolean hevcReadable) {
@@ -129,7 +131,7 @@ final class PublisherFeed implements MediaSink {
         }
         ByteBuf header = PooledByteBufAllocator.DEFAULT.buffer(13);
         Flv.writeHeader(header, tracks.hasVideo(), tracks.hasAudio());
-        writer.write(header);
+        writer.write(header, false);
         List<FlvTag> rest = new ArrayList<>();
         FlvTag videoConfig = null;
         FlvTag audioConfig = null;
@@ -164,7 +166,7 @@ final class PublisherFeed implements MediaSink {
             if (tag.isVideo() ? tracks.hasVideo() : tracks.hasAudio()) {
                 ByteBuf bytes = PooledByteBufAllocator.DEFAULT.buffer(tag.flvSize());
                 Flv.writeTag(bytes, tag);
-                writer.write(bytes);
+                writer.write(bytes, cutsSegment(tag));
                 if (restream != null) {
                     restream.media(tag);
                 }
@@ -172,6 +174,26 @@ final class PublisherFeed implements MediaSink {
         } finally {
             tag.release();
         }
+    }
+
+    /**
+     * True for a tag ffmpeg needs at once to finish a segment: a keyframe (ffmpeg cuts before it), and then the
+     * first audio at or past it (ffmpeg writes a packet only once every track has one queued that is not earlier).
+     * Without video, every tag may cut one.
+     */
+    private boolean cutsSegment(FlvTag tag) {
+        if (!tracks.hasVideo()) {
+            return true;
+        }
+        if (tag.isKeyframe()) {
+            keyframeAt = tracks.hasAudio() ? tag.timestamp() : -1;
+            return true;
+        }
+        if (!tag.isVideo() && keyframeAt >= 0 && tag.timestamp() >= keyframeAt) {
+            keyframeAt = -1;
+            return true;
+        }
+        return false;
     }
 
     @Override

@@ -125,6 +125,11 @@ final class LoadPublisher implements Runnable {
         return keyframeSent.get(timestamp);
     }
 
+    /** When its first tag was due, in {@link System#nanoTime()}. */
+    long startedAt() {
+        return startAt;
+    }
+
     /** When the last tag went out, or 0. */
     long endedAt() {
         return endedAt;

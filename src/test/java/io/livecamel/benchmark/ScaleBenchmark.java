@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The same load through this project, the stack it replaces (Node-Media-Server + chokidar + aws-sdk) and ffmpeg
- * alone (the floor), side by side in one run: N channels ({@code -Dbenchmark.scale.channels=1,8,16,32}) publishing
+ * alone (the floor), side by side in one run: N channels ({@code -Dbenchmark.scale.channels=1,8,16,32,64}) publishing
  * a 720p, 1-s-GOP, 2.5 Mbit/s stream in real time for {@code -Dbenchmark.scale.seconds} (60), their starts spread
  * over one second, to an S3 server over HTTP ({@code -Dbenchmark.scale.origin=https} for HTTPS). For every segment:
  * from the publisher sending the keyframe that ends it (the earliest any segmenter can cut it) to the origin listing
@@ -38,7 +38,7 @@ class ScaleBenchmark {
     private static final Duration END_TIMEOUT = Duration.ofSeconds(40);
 
     private final int seconds = Integer.getInteger("benchmark.scale.seconds", 60);
-    private final List<Integer> counts = Arrays.stream(System.getProperty("benchmark.scale.channels", "1,8,16,32")
+    private final List<Integer> counts = Arrays.stream(System.getProperty("benchmark.scale.channels", "1,8,16,32,64")
             .split(",")).map(String::trim).map(Integer::parseInt).toList();
 
     /** One stack at one channel count. */
@@ -194,6 +194,9 @@ class ScaleBenchmark {
         int missingVersions = 0;
         int atOrigin = 0;
         int ended = 0;
+        // every segment's figures, for a look at where and when the tail is: a file beside the table
+        StringBuilder rows = new StringBuilder("channel,segment,listed_s,sent_to_listed_ms,on_disk_to_listed_ms\n");
+        long firstSent = publishers.stream().mapToLong(LoadPublisher::startedAt).min().orElse(0);
         for (Channel channel : channels) {
             LoadPublisher publisher = publishers.get(channel.index() - 1);
             ListingWatch.Listing origin = watch.listing(stack.originFolder(channel));
@@ -213,13 +216,19 @@ class ScaleBenchmark {
                 long duration = Math.round(origin.duration(listed.getKey()) * 1000);
                 Optional<Integer> end = keyframes.stream().filter(k -> k >= start + duration - 100).findFirst();
                 keyframes.stream().filter(k -> k >= start && k < start + duration - 100).forEach(covered::add);
+                double sentToListed = Double.NaN;
                 if (end.isPresent() && publisher.keyframeSentAt(end.get()) != null) {
-                    channelSent.add((listed.getValue() - publisher.keyframeSentAt(end.get())) / 1e6);
+                    sentToListed = (listed.getValue() - publisher.keyframeSentAt(end.get())) / 1e6;
+                    channelSent.add(sentToListed);
                 }
                 Long onDisk = local.firstListed().get(listed.getKey());
+                double onDiskToListed = Double.NaN;
                 if (onDisk != null && local != origin) {
-                    channelFinished.add((listed.getValue() - onDisk) / 1e6);
+                    onDiskToListed = (listed.getValue() - onDisk) / 1e6;
+                    channelFinished.add(onDiskToListed);
                 }
+                rows.append(String.format(Locale.ROOT, "%s,%s,%.3f,%.0f,%.0f%n", channel.name(), listed.getKey(),
+                        (listed.getValue() - firstSent) / 1e9, sentToListed, onDiskToListed));
             }
             sent.add(channelSent);
             finished.add(channelFinished);
@@ -230,6 +239,10 @@ class ScaleBenchmark {
                 endToEndList.add(List.of((origin.endListAt() - publisher.endedAt()) / 1e6));
             }
         }
+        Path segments = Path.of("target", "bench", "segments-" + stack.name().replaceAll("\\W+", "-") + "-"
+                + channels.size() + ".csv");
+        Files.createDirectories(segments.getParent());
+        Files.writeString(segments, rows);
         return new Result(stack.name(), channels.size(), Stats.of(sent), Stats.of(finished), missingVersions,
                 atOrigin, keyframes.size() * channels.size(), ended, Stats.of(endToEndList), figures, steadyCpu,
                 loadShare, originShare);

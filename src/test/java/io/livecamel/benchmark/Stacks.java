@@ -96,8 +96,9 @@ final class Stacks {
             tls = "https".equals(System.getProperty("benchmark.scale.origin", "http"))
                     ? Optional.of(OriginTls.get()) : Optional.empty();
             Map<String, String> environment = new HashMap<>(credentials);
-            List<String> command = new ArrayList<>(List.of(ApplicationProcess.java(), "-cp",
-                    ApplicationProcess.classPath(), OriginServer.class.getName(),
+            List<String> command = new ArrayList<>(List.of(ApplicationProcess.java()));
+            tls.ifPresent(origin -> command.addAll(List.of(origin.javaOptions().split(" "))));
+            command.addAll(List.of("-cp", ApplicationProcess.classPath(), OriginServer.class.getName(),
                     Integer.toString(FreePort.find()), store.toString()));
             tls.ifPresent(origin -> {
                 command.add(origin.keystore().toString());
