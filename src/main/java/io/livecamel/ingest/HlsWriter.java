@@ -174,8 +174,7 @@ final class HlsWriter {
                 }
                 urgent = false; // before taking: a write queued from here on wakes the next round
                 int size = 0;
-                for (ByteBuf bytes = queue.peek(); bytes != null && size < MAX_BATCH; bytes = queue.peek()) {
-                    queue.poll();
+                for (ByteBuf bytes; size < MAX_BATCH && (bytes = queue.poll()) != null; ) {
                     if (bytes == END) {
                         end = true;
                         break;

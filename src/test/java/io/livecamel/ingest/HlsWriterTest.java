@@ -43,8 +43,7 @@ class HlsWriterTest {
     void everyByteReachesTheProcessInOrderAndItsInputEndsAfterThem() throws Exception {
         Path out = folder.resolve("out");
         CompletableFuture<Integer> exited = new CompletableFuture<>();
-        HlsWriter writer = HlsWriter.start("main", List.of("sh", "-c", "cat > '" + out + "'"), new Link(), threads,
-                timer, exited::complete);
+        HlsWriter writer = intoFile(out, exited);
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         Random random = new Random(21);
         for (int i = 0; i < 2000; i++) {
@@ -63,8 +62,7 @@ class HlsWriterTest {
     void whatWaitsToBeGatheredStillGoesWithinItsBound() throws Exception {
         Path out = folder.resolve("out");
         CompletableFuture<Integer> exited = new CompletableFuture<>();
-        HlsWriter writer = HlsWriter.start("main", List.of("sh", "-c", "cat > '" + out + "'"), new Link(), threads,
-                timer, exited::complete);
+        HlsWriter writer = intoFile(out, exited);
         writer.write(Unpooled.wrappedBuffer(new byte[] {1, 2, 3}), false);
         // nothing wakes the writer: the frame goes when its gathering time is over (the wait is for the bytes, bounded)
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -75,6 +73,12 @@ class HlsWriterTest {
         writer.finish();
         assertEquals(0, exited.get(30, TimeUnit.SECONDS));
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(out));
+    }
+
+    /** A writer into {@code cat}, which copies what it reads into {@code out}; {@code exited} gets its exit code. */
+    private HlsWriter intoFile(Path out, CompletableFuture<Integer> exited) throws java.io.IOException {
+        return HlsWriter.start("main", List.of("sh", "-c", "cat > '" + out + "'"), new Link(), threads, timer,
+                exited::complete);
     }
 
     private static final class Link implements PublisherLink {
