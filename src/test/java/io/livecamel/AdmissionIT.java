@@ -218,7 +218,7 @@ class AdmissionIT extends StreamingTestSupport {
         try {
             // first each channel is new (made on demand), then the same 20 again: they exist (idle for less than 60 s)
             for (String round : List.of("new channels", "existing channels")) {
-                List<Long> millis = admitTwenty(publishers);
+                List<Long> millis = admitAtOnce(publishers, "crowd-key-", 20);
                 // a figure for the README, not a bound: the backend answers at once, so this is what admission adds
                 System.out.println("ADMISSION 20 publishers at once, " + round + ": publish -> "
                         + "NetStream.Publish.Start p50 " + millis.get(9) + " ms, p99 " + millis.get(19) + " ms");
@@ -229,11 +229,30 @@ class AdmissionIT extends StreamingTestSupport {
         }
     }
 
-    /** 20 raw publishers publish at once; how long each waited for NetStream.Publish.Start, sorted. */
-    private List<Long> admitTwenty(ExecutorService publishers) throws Exception {
+    @Test
+    void asManyPublishersAsTheServerDecidesOnAtOnceAreAllAdmittedWhileTheBackendThinks() throws Exception {
+        // the server decides on 64 at once (more are refused until one is decided): a node's channels all coming
+        // back together, each answer taking a second, so that every question is open at the same time
+        int most = 64;
+        for (int i = 0; i < most; i++) {
+            backend.answer("house-key-" + i, new Answer(200, null, "{\"channel\": \"house-" + i + "\"}", 1000));
+        }
+        Listeners.awaitListening(rtmpPort, Duration.ofSeconds(20));
+        ExecutorService publishers = Executors.newFixedThreadPool(most);
+        try {
+            List<Long> millis = admitAtOnce(publishers, "house-key-", most);
+            assertEquals(most, millis.size());
+            assertEquals(most, backend.requests().size(), "each publisher was asked about once");
+        } finally {
+            publishers.shutdownNow();
+        }
+    }
+
+    /** {@code count} raw publishers publish at once; how long each waited for NetStream.Publish.Start, sorted. */
+    private List<Long> admitAtOnce(ExecutorService publishers, String keys, int count) throws Exception {
         List<Future<Long>> waits = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            String key = "crowd-key-" + i;
+        for (int i = 0; i < count; i++) {
+            String key = keys + i;
             waits.add(publishers.submit(() -> {
                 try (RawRtmpClient client = RawRtmpClient.connect(rtmpPort).handshake()
                         .command("connect", 1.0, Map.of("app", "live", "tcUrl", "rtmp://127.0.0.1/live"))

@@ -74,10 +74,21 @@ final class Admissions implements Publishers {
             if (route == null) { // the channel is taken in the cluster first: never on a network thread
                 return CompletableFuture.supplyAsync(() -> byKey(request, link), pool);
             }
-            return CompletableFuture.supplyAsync(() -> ask(route, "publish", request, link.address(), null), pool)
+            // one thread of the pool a publisher: the answer is opened on the thread that asked (a second task
+            // each would refuse publishers while others are decided on, the pool full of answers to open)
+            CompletableFuture<Message> answered = new CompletableFuture<>();
+            CompletableFuture<Admission> admission = answered
                     .orTimeout(component.admissionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .thenApplyAsync(answer -> open(answer, request, link), pool)
+                    .thenApply(answer -> open(answer, request, link))
                     .exceptionally(problem -> Admission.failed(null, failure(problem)));
+            pool.execute(() -> {
+                try {
+                    answered.complete(ask(route, "publish", request, link.address(), null));
+                } catch (RuntimeException e) {
+                    answered.completeExceptionally(e);
+                }
+            });
+            return admission;
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(Admission.failed(null, busy()));
         }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
@@ -29,26 +28,30 @@ import org.slf4j.LoggerFactory;
  * port, and it ends when its input ends: when the publisher goes, and also when the JVM dies (its pipe closes).
  *
  * <p>Writes never block the caller (a network thread): bytes wait in a queue that one thread drains into ffmpeg, in
- * one write for whatever has gathered. A write that finishes a segment (ffmpeg cuts one when it has the keyframe
- * that starts the next, and the first audio not earlier than it) wakes that thread at once, with everything queued
- * before it; the frames between wait at most {@link #GATHER_MILLIS} ms. So a stream costs ffmpeg and this thread a
- * dozen writes a second rather than one per frame, and a segment is cut no later than it would be. Past
- * {@link #HIGH_WATER} bytes waiting, the publisher is paused (its TCP window fills, so it slows down), and resumed
- * below {@link #LOW_WATER}; a publisher paused for {@link #STALL_SECONDS} s, or with more than {@link #HARD_LIMIT}
- * bytes waiting, is cut with one WARN. ffmpeg's output is read as it runs and its last lines
- * are kept to explain a failure.
+ * one write for whatever has gathered (up to {@link #BATCH} bytes, what a pipe holds). A write that finishes a
+ * segment (ffmpeg cuts one when it has the keyframe that starts the next, and the first audio not earlier than it)
+ * wakes that thread at once, with everything queued before it; the frames between wait at most
+ * {@link #GATHER_MILLIS} ms. So a stream costs ffmpeg and this thread a dozen writes a second rather than one per
+ * frame, and a segment is cut no later than it would be. Past {@link #HIGH_WATER} bytes waiting (a few seconds of
+ * a stream: what waits here is memory outside the heap, and a node has many connections), the publisher is paused
+ * (its TCP window fills, so it slows down), and resumed below {@link #LOW_WATER}; a publisher paused for
+ * {@link #STALL_SECONDS} s, or with more than {@link #HARD_LIMIT} bytes waiting, is cut with one WARN. ffmpeg's
+ * output is read as it runs and its last lines are kept to explain a failure.
  */
 final class HlsWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(HlsWriter.class);
-    static final long HIGH_WATER = 4L * 1024 * 1024;
-    static final long LOW_WATER = 1024 * 1024;
+    static final long HIGH_WATER = 1024 * 1024;
+    static final long LOW_WATER = 256 * 1024;
     static final long HARD_LIMIT = 32L * 1024 * 1024;
     static final long STALL_SECONDS = 10;
     /** How long a frame that cuts no segment may wait to go to ffmpeg with the ones after it. */
     static final long GATHER_MILLIS = 100;
-    /** The most one write to ffmpeg takes: a backlog goes in pieces of this size, without waiting between them. */
-    private static final int MAX_BATCH = 1024 * 1024;
+    /**
+     * The most one write to ffmpeg takes, as much as a pipe holds: a backlog goes in pieces of this size, without
+     * waiting between them, through one array per connection.
+     */
+    private static final int BATCH = 64 * 1024;
     private static final ByteBuf END = Unpooled.unreleasableBuffer(Unpooled.buffer(1));
 
     private final String channel;
@@ -162,11 +165,11 @@ final class HlsWriter {
 
     private void feed() {
         feeder = Thread.currentThread();
-        byte[] batch = new byte[64 * 1024];
+        byte[] batch = new byte[BATCH];
         try (OutputStream stdin = process.getOutputStream()) {
             boolean end = false;
             while (!end) {
-                if (!urgent && waiting.get() < MAX_BATCH) {
+                if (!urgent && waiting.get() < BATCH) {
                     LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(GATHER_MILLIS));
                 }
                 if (Thread.currentThread().isInterrupted()) {
@@ -174,27 +177,26 @@ final class HlsWriter {
                 }
                 urgent = false; // before taking: a write queued from here on wakes the next round
                 int size = 0;
-                for (ByteBuf bytes; size < MAX_BATCH && (bytes = queue.poll()) != null; ) {
+                for (ByteBuf bytes; (bytes = queue.poll()) != null; ) {
                     if (bytes == END) {
                         end = true;
                         break;
                     }
-                    int length = bytes.readableBytes();
-                    if (size + length > batch.length) {
-                        batch = Arrays.copyOf(batch, Math.max(batch.length * 2, size + length));
+                    try {
+                        while (bytes.isReadable()) {
+                            int piece = Math.min(bytes.readableBytes(), batch.length - size);
+                            bytes.readBytes(batch, size, piece);
+                            size += piece;
+                            if (size == batch.length) {
+                                send(stdin, batch, size);
+                                size = 0;
+                            }
+                        }
+                    } finally {
+                        bytes.release();
                     }
-                    bytes.readBytes(batch, size, length);
-                    bytes.release();
-                    size += length;
                 }
-                try {
-                    if (size > 0 && !broken) {
-                        stdin.write(batch, 0, size);
-                        stdin.flush();
-                    }
-                } finally {
-                    waiting.addAndGet(-size);
-                }
+                send(stdin, batch, size);
                 resumeIfDrained();
             }
         } catch (IOException e) {
@@ -206,6 +208,17 @@ final class HlsWriter {
                 left.release();
             }
             resumeIfDrained();
+        }
+    }
+
+    private void send(OutputStream stdin, byte[] batch, int size) throws IOException {
+        try {
+            if (size > 0 && !broken) {
+                stdin.write(batch, 0, size);
+                stdin.flush();
+            }
+        } finally {
+            waiting.addAndGet(-size);
         }
     }
 

@@ -14,7 +14,7 @@ import io.livecamel.media.PublisherLink;
 import io.livecamel.media.Tracks;
 import io.livecamel.restream.Restream;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,7 +129,8 @@ final class PublisherFeed implements MediaSink {
             writer.finish();
             return false;
         }
-        ByteBuf header = PooledByteBufAllocator.DEFAULT.buffer(13);
+        link.resume(); // before the held media goes: the writer pauses the publisher again if that is too much
+        ByteBuf header = Unpooled.buffer(13);
         Flv.writeHeader(header, tracks.hasVideo(), tracks.hasAudio());
         writer.write(header, false);
         List<FlvTag> rest = new ArrayList<>();
@@ -157,14 +158,16 @@ final class PublisherFeed implements MediaSink {
             }
         }
         rest.forEach(this::send);
-        link.resume();
         return true;
     }
 
     private void send(FlvTag tag) {
         try {
             if (tag.isVideo() ? tracks.hasVideo() : tracks.hasAudio()) {
-                ByteBuf bytes = PooledByteBufAllocator.DEFAULT.buffer(tag.flvSize());
+                // a copy on the heap: what waits for ffmpeg is the garbage collector's to free, and the tag's pooled
+                // buffer goes back here, on the network thread that took it from the pool (freed from the feeding
+                // thread, pooled buffers of every size filled the network threads' caches: 250 MiB at 64 channels)
+                ByteBuf bytes = Unpooled.buffer(tag.flvSize());
                 Flv.writeTag(bytes, tag);
                 writer.write(bytes, cutsSegment(tag));
                 if (restream != null) {
