@@ -13,6 +13,7 @@ import java.util.Random;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import org.junit.jupiter.api.Test;
@@ -193,5 +194,36 @@ class ChunkDecoderTest {
         channel.writeInbound(chunk);
         assertNull(channel.readInbound());
         assertFalse(channel.finish());
+    }
+
+    @Test
+    void whatIsBufferedBetweenReadsStaysAsSmallAsAReadWhenReadsEndInsideChunks() {
+        UnpooledByteBufAllocator memory = new UnpooledByteBufAllocator(false);
+        channel.config().setAllocator(memory);
+        // a stream of 100-KB frames in 4096-byte chunks, read 65,000 bytes at a time, 16 reads before the network
+        // thread goes on (as Netty reads a busy connection): every read ends inside a chunk, so part of one always
+        // stays buffered, and the decoded bytes before it must not
+        Chunks chunks = new Chunks().setChunkSize(4096);
+        for (int i = 0; i < 100; i++) {
+            chunks.message(6, i * 40L, RtmpMessage.VIDEO, 1, payload(100_000, i), 4096);
+        }
+        byte[] stream = chunks.toBytes();
+        long most = 0;
+        int messages = 0;
+        for (int offset = 0; offset < stream.length; ) {
+            List<Object> reads = new ArrayList<>();
+            for (int i = 0; i < 16 && offset < stream.length; i++, offset += 65_000) {
+                reads.add(Unpooled.wrappedBuffer(stream, offset, Math.min(65_000, stream.length - offset)));
+            }
+            channel.writeInbound(reads.toArray());
+            for (RtmpMessage m = channel.readInbound(); m != null; m = channel.readInbound()) {
+                m.release();
+                messages++;
+            }
+            // what the decoder keeps once its messages are gone: part of a chunk, and a frame being reassembled
+            most = Math.max(most, memory.metric().usedHeapMemory());
+        }
+        assertEquals(100, messages);
+        assertTrue(most < 512 * 1024, "at most " + most + " bytes buffered between reads");
     }
 }
