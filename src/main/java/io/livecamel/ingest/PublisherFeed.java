@@ -165,8 +165,7 @@ final class PublisherFeed implements MediaSink {
         try {
             if (tag.isVideo() ? tracks.hasVideo() : tracks.hasAudio()) {
                 // a copy on the heap: what waits for ffmpeg is the garbage collector's to free, and the tag's pooled
-                // buffer goes back here, on the network thread that took it from the pool (freed from the feeding
-                // thread, pooled buffers of every size filled the network threads' caches: 250 MiB at 64 channels)
+                // buffer goes back to the pool at once, from the network thread that took it
                 ByteBuf bytes = Unpooled.buffer(tag.flvSize());
                 Flv.writeTag(bytes, tag);
                 writer.write(bytes, cutsSegment(tag));
