@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * wakes that thread at once, with everything queued before it; the frames between wait at most
  * {@link #GATHER_MILLIS} ms. So a stream costs ffmpeg and this thread a dozen writes a second rather than one per
  * frame, and a segment is cut no later than it would be. Past {@link #HIGH_WATER} bytes waiting (a few seconds of
- * a stream: what waits here is memory outside the heap, and a node has many connections), the publisher is paused
- * (its TCP window fills, so it slows down), and resumed below {@link #LOW_WATER}; a publisher paused for
- * {@link #STALL_SECONDS} s, or with more than {@link #HARD_LIMIT} bytes waiting, is cut with one WARN. ffmpeg's
- * output is read as it runs and its last lines are kept to explain a failure.
+ * a stream, on the heap: a node has many connections), the publisher is paused (its TCP window fills, so it slows
+ * down), and resumed below {@link #LOW_WATER}; a publisher paused for {@link #STALL_SECONDS} s, or with more than
+ * {@link #HARD_LIMIT} bytes waiting, is cut with one WARN. ffmpeg's output is read as it runs and its last lines are
+ * kept to explain a failure.
  */
 final class HlsWriter {
 
