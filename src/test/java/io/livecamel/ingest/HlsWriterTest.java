@@ -2,11 +2,11 @@ package io.livecamel.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.livecamel.media.PublisherLink;
+import io.livecamel.testing.Eventually;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -65,11 +66,7 @@ class HlsWriterTest {
         HlsWriter writer = intoFile(out, exited);
         writer.write(Unpooled.wrappedBuffer(new byte[] {1, 2, 3}), false);
         // nothing wakes the writer: the frame goes when its gathering time is over (the wait is for the bytes, bounded)
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Files.notExists(out) || Files.size(out) < 3) {
-            assertTrue(System.nanoTime() < deadline, "a gathered frame did not reach the process within 10 s");
-            Thread.sleep(10);
-        }
+        Eventually.await("a gathered frame at the process", Duration.ofSeconds(10), () -> out.toFile().length() >= 3);
         writer.finish();
         assertEquals(0, exited.get(30, TimeUnit.SECONDS));
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(out));
