@@ -28,8 +28,10 @@ public final class StreamDecoder {
                     + "ffmpeg; .ci/run does)");
             return "";
         }
-        Process decode = new ProcessBuilder(debian.toString(), "-nostdin", "-v", "error", "-i", playlist.toString(),
-                "-f", "null", "-").redirectErrorStream(true).start();
+        // repeat: every message in full (ffmpeg otherwise folds repeats into "Last message repeated n times", which
+        // the filter below cannot tell from what it repeats)
+        Process decode = new ProcessBuilder(debian.toString(), "-nostdin", "-v", "repeat+error", "-i",
+                playlist.toString(), "-f", "null", "-").redirectErrorStream(true).start();
         // at an #EXT-X-DISCONTINUITY the timestamps start again (that is what it announces, and players reset on
         // it); ffmpeg decodes straight on, so its null output complains when they go back: not a decoding error
         String errors = new String(decode.getInputStream().readAllBytes()).lines()
