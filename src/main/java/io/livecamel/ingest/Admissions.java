@@ -77,10 +77,6 @@ final class Admissions implements Publishers {
             // one thread of the pool a publisher: the answer is opened on the thread that asked (a second task
             // each would refuse publishers while others are decided on, the pool full of answers to open)
             CompletableFuture<Message> answered = new CompletableFuture<>();
-            CompletableFuture<Admission> admission = answered
-                    .orTimeout(component.admissionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .thenApply(answer -> open(answer, request, link))
-                    .exceptionally(problem -> Admission.failed(null, failure(problem)));
             pool.execute(() -> {
                 try {
                     answered.complete(ask(route, "publish", request, link.address(), null));
@@ -88,7 +84,10 @@ final class Admissions implements Publishers {
                     answered.completeExceptionally(e);
                 }
             });
-            return admission;
+            // only once the pool took the question: a refused one leaves no timer behind
+            return answered.orTimeout(component.admissionTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .thenApply(answer -> open(answer, request, link))
+                    .exceptionally(problem -> Admission.failed(null, failure(problem)));
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(Admission.failed(null, busy()));
         }
