@@ -21,7 +21,7 @@ final class ChannelClaim {
     private final IngestComponent component;
     /** This node took the channel and has not given it up. */
     private volatile boolean claimed;
-    /** What this node found when it took the channel, until the session thread takes it. */
+    /** What this node found when it took the channel, until the session tasks take it. */
     private volatile Taken taken;
 
     ChannelClaim(String channel, IngestComponent component) {
@@ -109,7 +109,7 @@ final class ChannelClaim {
         return component.getSessionOrigin().read(channel, session);
     }
 
-    /** What this node found when it last took the channel, once ({@code null}: nothing new); on the session thread. */
+    /** What this node found when it last took the channel, once ({@code null}: nothing new); in the session tasks. */
     Taken taken() {
         Taken found = taken;
         taken = null;

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.livecamel.hls.Session;
@@ -16,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One channel: who may publish to it now, the files ffmpeg finishes in its folder, and its session
- * ({@link ChannelSession}), whose every change runs on the channel's own session thread. What happens is queued as
+ * ({@link ChannelSession}), whose every change runs as one of the channel's session tasks ({@link SessionTasks}, one
+ * at a time, in order, on a thread of the component's pool). What happens is queued as
  * events ({@link IngestEvent}), in order, for the channel's route ({@link ChannelEvents}, taken by the
  * {@link IngestConsumer} on a thread of its own, so a slow origin never holds up a publisher). A finished segment or a
  * new playlist is one event however many files came before the route took it: the route uploads whatever is
@@ -32,27 +32,27 @@ final class ChannelIngest {
 
     private volatile Channel channel;
     private final IngestComponent component;
-    /** The channel's own thread: every change of session state runs on it. */
-    private final ExecutorService sessionThread;
+    /** Every change of session state runs as one of these, one at a time, in order. */
+    private final SessionTasks sessionTasks;
     private final ChannelEvents events;
     private final ChannelRoom room;
-    /** On the session thread only. */
+    /** In the session tasks only. */
     private final ChannelSession session;
     private final SessionJournals journals = new SessionJournals();
     /** Between the first route started and {@link #stop}: publishers are let in. */
     private volatile boolean open;
     /** When a publisher was last admitted, or the session last changed (System.nanoTime). */
     private volatile long lastUsed = System.nanoTime();
-    /** The session now, if any, and its live publisher: written on the session thread, read anywhere. */
+    /** The session now, if any, and its live publisher: written in the session tasks, read anywhere. */
     private volatile String currentSession;
     private volatile PublisherFeed liveFeed;
     /** The channel in the cluster, as this node holds it (cluster mode). */
     private final ChannelClaim claim;
 
-    ChannelIngest(Channel channel, IngestComponent component, ExecutorService sessionThread) {
+    ChannelIngest(Channel channel, IngestComponent component) {
         this.channel = channel;
         this.component = component;
-        this.sessionThread = sessionThread;
+        this.sessionTasks = new SessionTasks(channel.name(), component::threads);
         this.events = new ChannelEvents(channel.name());
         this.room = new ChannelRoom(channel.name(), component);
         this.session = new ChannelSession(this, component);
@@ -85,9 +85,9 @@ final class ChannelIngest {
         return journals;
     }
 
-    /** Runs a task on the channel's session thread. */
-    void onSessionThread(Runnable task) {
-        sessionThread.execute(task);
+    /** Runs a task as one of the channel's session tasks, after those before it. */
+    void inSession(Runnable task) {
+        sessionTasks.execute(task);
     }
 
     /**
@@ -95,7 +95,7 @@ final class ChannelIngest {
      * run left in the channel's folder are taken up first.
      */
     void routeStarted() {
-        sessionThread.execute(session::routeStarted);
+        sessionTasks.execute(session::routeStarted);
         open = true;
     }
 
@@ -140,7 +140,7 @@ final class ChannelIngest {
 
     /** Node {@code toNode} asks for the channel: the session goes to it, or the channel is given up at once. */
     void handOver(String toNode) {
-        sessionThread.execute(() -> {
+        sessionTasks.execute(() -> {
             if (!session.leave("handed over to node " + toNode, toNode) && events.idle()) {
                 claim.giveUp(null); // no session: nothing to hand over
             }
@@ -150,13 +150,13 @@ final class ChannelIngest {
     /** This node's lease on the channel is gone: it writes nothing more of the session; its publishers are cut. */
     void leaseLost() {
         if (claim.lost()) {
-            sessionThread.execute(() -> session.leave("this node lost the channel's lease in the cluster", null));
+            sessionTasks.execute(() -> session.leave("this node lost the channel's lease in the cluster", null));
         }
     }
 
     /** Another node wrote the channel's playlist since this node took it: the session leaves, the channel goes. */
     void moved() {
-        sessionThread.execute(() -> {
+        sessionTasks.execute(() -> {
             if (!session.leave("another node has written the channel since this node took it", null)) {
                 claim.giveUp(null);
             }
@@ -168,7 +168,7 @@ final class ChannelIngest {
         lastUsed = System.nanoTime();
         ChannelClaim.Taken found = claim.orphan(orphan);
         if (found != null) {
-            sessionThread.execute(() -> session.adopt(found));
+            sessionTasks.execute(() -> session.adopt(found));
         }
     }
 
@@ -189,7 +189,7 @@ final class ChannelIngest {
 
     /** A checked publisher is ready for its ffmpeg. */
     void open(PublisherFeed feed) {
-        sessionThread.execute(() -> session.open(feed, open));
+        sessionTasks.execute(() -> session.open(feed, open));
     }
 
     /**
@@ -198,29 +198,29 @@ final class ChannelIngest {
      */
     void fileFinished(String fileName) {
         if (fileName == null) {
-            sessionThread.execute(() -> session.current().ifPresent(current -> {
+            sessionTasks.execute(() -> session.current().ifPresent(current -> {
                 journal(current);
                 events.fileFinished(IngestEvent.SegmentFinished, current, "");
                 events.fileFinished(IngestEvent.PlaylistChanged, current, "");
             }));
         } else if (fileName.endsWith(".ts") && Session.isSegment(fileName)) {
             events.fileFinished(IngestEvent.SegmentFinished, Session.ofSegment(fileName), fileName);
-            sessionThread.execute(session::checkRoom);
+            sessionTasks.execute(session::checkRoom);
         } else if (fileName.endsWith(".m3u8")) {
             String of = Session.ofPlaylist(fileName);
             if (Session.isId(of)) { // a session that is over here (ended, handed over) has its last entries
-                sessionThread.execute(() -> session.current().filter(of::equals).ifPresent(this::journal));
+                sessionTasks.execute(() -> session.current().filter(of::equals).ifPresent(this::journal));
             }
             events.fileFinished(IngestEvent.PlaylistChanged, of, fileName);
         }
     }
 
-    /** Writes down the segments the session's playlist lists now ({@link SessionJournal}). On the session thread. */
+    /** Writes down the segments the session's playlist lists now ({@link SessionJournal}). In the session tasks. */
     void journal(String ofSession) {
         journals.update(folder(), ofSession);
     }
 
-    /** The session thread tells the session now and its live publisher (null: none). */
+    /** The session tasks tell the session now and its live publisher (null: none). */
     void sessionChanged(String session, PublisherFeed live) {
         currentSession = session;
         liveFeed = live;
@@ -253,16 +253,16 @@ final class ChannelIngest {
         if (currentSession == null || live != null && live != liveFeed) {
             return false;
         }
-        sessionThread.execute(() -> session.endNow(live, reason));
+        sessionTasks.execute(() -> session.endNow(live, reason));
         return true;
     }
 
-    /** The channel is gone (made on demand, idle): its session thread stops, its folder is no longer watched. */
+    /** The channel is gone (made on demand, idle): it takes no more session tasks, its folder is no longer watched. */
     void close() {
         open = false;
         releaseIfUnused(Duration.ZERO);
         component.folders().forget(folder());
-        component.getCamelContext().getExecutorServiceManager().shutdown(sessionThread);
+        sessionTasks.close();
     }
 
     /** Why the channel cannot keep more segments on local disk now, or empty ({@link ChannelRoom}). */
@@ -277,7 +277,7 @@ final class ChannelIngest {
     void stop(Duration timeout) throws InterruptedException {
         CountDownLatch[] ending = new CountDownLatch[1];
         CountDownLatch cut = new CountDownLatch(1);
-        sessionThread.execute(() -> {
+        sessionTasks.execute(() -> {
             ending[0] = session.stop(); // counted down when the session has ended
             cut.countDown();
         });

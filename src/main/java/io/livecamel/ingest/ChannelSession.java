@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * publisher with the channel's key takes over: the first is cut, its ffmpeg finishes, and the session goes on with
  * the newer connection (OBS reconnecting over a half-dead TCP connection is never locked out). In cluster mode a
  * session may also go on from another node, and leave for one. The session itself (id, connections, events) is a
- * {@link SessionLife}; this class decides, with its publishers. Every method runs on the channel's session thread
- * ({@link ChannelIngest#onSessionThread}), so no lock is needed and events never overtake each other.
+ * {@link SessionLife}; this class decides, with its publishers. Every method runs as one of the channel's session
+ * tasks ({@link ChannelIngest#inSession}, one at a time), so no lock is needed and events never overtake each other.
  */
 final class ChannelSession {
 
@@ -133,7 +133,7 @@ final class ChannelSession {
             component.folders().watch(channel.folder(), channel::fileFinished);
             writer = HlsWriter.start(channel.name(), HlsWriter.command(component, channel.folder(), session.id(),
                     number), feed.link(), component.threads(), component.timer(),
-                    code -> channel.onSessionThread(() -> ended(feed, code)));
+                    code -> channel.inSession(() -> ended(feed, code)));
         } catch (IOException e) {
             LOG.error("Channel {}: cannot start ffmpeg: {}", channel.name(), e.getMessage());
             feed.cut("The server could not start writing the stream.");
@@ -183,7 +183,7 @@ final class ChannelSession {
     }
 
     private void waitForReturn() {
-        graceTimeout = component.timer().schedule(() -> channel.onSessionThread(this::graceIsOver),
+        graceTimeout = component.timer().schedule(() -> channel.inSession(this::graceIsOver),
                 component.reconnectGrace().toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -55,8 +55,7 @@ public class IngestComponent extends IngestOptions {
         endpoint.setChannel(remaining);
         setProperties(endpoint, parameters);
         ChannelIngest channel = channels.declare(remaining, endpoint.getPublishKey(), endpoint.getSrtPort(),
-                declared -> new ChannelIngest(declared, this, getCamelContext().getExecutorServiceManager()
-                        .newSingleThreadExecutor(this, "ingest-" + declared.name())));
+                declared -> new ChannelIngest(declared, this));
         if (endpoint.getSrtPort() > 0) {
             ffmpeg().srtUnsupported().ifPresent(reason -> {
                 throw new InvalidOptionException("srtPort", endpoint.getSrtPort(), "the SRT port of channel "
@@ -71,7 +70,7 @@ public class IngestComponent extends IngestOptions {
     protected void doStart() throws Exception {
         super.doStart();
         validateConfiguration();
-        threads = getCamelContext().getExecutorServiceManager().newCachedThreadPool(this, "ingest-ffmpeg");
+        threads = getCamelContext().getExecutorServiceManager().newCachedThreadPool(this, "ingest");
         timer = getCamelContext().getExecutorServiceManager().newScheduledThreadPool(this, "ingest-timer", 1);
         folders = new FolderWatch(threads);
         disk = new MediaDisk(Path.of(getMediaDir()), getMinFreeMb());

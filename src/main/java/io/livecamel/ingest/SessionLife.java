@@ -15,7 +15,7 @@ import io.livecamel.rtmp.RtmpUrl;
  * The channel's session on this node, apart from its publishers: its id, its connections, what the admission gave
  * it, and the events that start, resume and close it. A session begins with its first publisher, or resumes after
  * connections already written (by an earlier run of this node, or by another node), and closes when it ends or
- * leaves for another node. On the channel's session thread only ({@link ChannelSession}).
+ * leaves for another node. In the channel's session tasks only ({@link ChannelSession}).
  */
 final class SessionLife {
 
