@@ -6,7 +6,6 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Exchange;
@@ -15,7 +14,7 @@ import org.apache.camel.Exchange;
  * A channel's events waiting for its route, in order, each as the headers of the message the route will get. A file
  * event ({@link IngestEvent#SegmentFinished}, {@link IngestEvent#PlaylistChanged}) already waiting for the same
  * session is not queued again: the route uploads whatever is finished when it takes the one that waits, so a burst
- * of files is one event. Any thread may add; the channel's consumer takes.
+ * of files is one event. Any thread may add; the channel's consumer takes, told of each event added while it listens.
  */
 final class ChannelEvents {
 
@@ -28,6 +27,8 @@ final class ChannelEvents {
     private final Set<String> fileEventsQueued = ConcurrentHashMap.newKeySet();
     /** Events taken whose route has not finished with them. */
     private final AtomicInteger inHand = new AtomicInteger();
+    /** Told of each event queued: the consumer, while the route runs. */
+    private volatile Runnable listener;
 
     ChannelEvents(String channel) {
         this.channel = channel;
@@ -44,6 +45,7 @@ final class ChannelEvents {
 
     void add(Map<String, Object> event) {
         queue.add(event);
+        tell();
     }
 
     /** A file ffmpeg finished: queued unless the same event of the session already waits. */
@@ -52,12 +54,32 @@ final class ChannelEvents {
         event.put(Exchange.FILE_NAME, fileName);
         if (fileEventsQueued.add(key(event))) {
             queue.add(event);
+            tell();
         }
     }
 
-    /** The next event, waiting up to {@code timeout} for one; {@code null} if none came. */
-    Map<String, Object> next(long timeout, TimeUnit unit) throws InterruptedException {
-        Map<String, Object> event = queue.poll(timeout, unit);
+    /** From now on {@code listener} is told of each event queued. */
+    synchronized void listen(Runnable listener) {
+        this.listener = listener;
+    }
+
+    /** {@code listener} is told no more (if it still listens: a newer one may have taken its place). */
+    synchronized void stopListening(Runnable listener) {
+        if (this.listener == listener) {
+            this.listener = null;
+        }
+    }
+
+    private void tell() {
+        Runnable told = listener;
+        if (told != null) {
+            told.run();
+        }
+    }
+
+    /** The next event, or {@code null} if none waits. */
+    Map<String, Object> next() {
+        Map<String, Object> event = queue.poll();
         if (event != null) {
             inHand.incrementAndGet();
             if (event.containsKey(Exchange.FILE_NAME)) {

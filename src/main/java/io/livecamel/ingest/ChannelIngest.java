@@ -15,12 +15,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One channel: who may publish to it now, the files ffmpeg finishes in its folder, and its session
- * ({@link ChannelSession}), whose every change runs as one of the channel's session tasks ({@link SessionTasks}, one
- * at a time, in order, on a thread of the component's pool). What happens is queued as
- * events ({@link IngestEvent}), in order, for the channel's route ({@link ChannelEvents}, taken by the
- * {@link IngestConsumer} on a thread of its own, so a slow origin never holds up a publisher). A finished segment or a
- * new playlist is one event however many files came before the route took it: the route uploads whatever is
- * finished when it does.
+ * ({@link ChannelSession}), whose every change runs as one of the channel's session tasks ({@link OneAtATime}: one
+ * at a time, in order, on a thread of the component's pool). What happens is queued as events ({@link IngestEvent}),
+ * in order, for the channel's route ({@link ChannelEvents}, taken by the {@link IngestConsumer} apart from the
+ * session tasks, so a slow origin never holds up a publisher). A finished segment or a new playlist is one event
+ * however many files came before the route took it: the route uploads whatever is finished when it does.
  *
  * <p>Sessions live outside the route's lifecycle: while the route is replaced (a YAML file edited), or stopped,
  * publishers go on, new ones are let in and events wait for the next route. Only {@link #stop} (the application
@@ -33,7 +32,7 @@ final class ChannelIngest {
     private volatile Channel channel;
     private final IngestComponent component;
     /** Every change of session state runs as one of these, one at a time, in order. */
-    private final SessionTasks sessionTasks;
+    private final OneAtATime sessionTasks;
     private final ChannelEvents events;
     private final ChannelRoom room;
     /** In the session tasks only. */
@@ -52,7 +51,7 @@ final class ChannelIngest {
     ChannelIngest(Channel channel, IngestComponent component) {
         this.channel = channel;
         this.component = component;
-        this.sessionTasks = new SessionTasks(channel.name(), component::threads);
+        this.sessionTasks = new OneAtATime("Channel " + channel.name() + ": its session", component::threads);
         this.events = new ChannelEvents(channel.name());
         this.room = new ChannelRoom(channel.name(), component);
         this.session = new ChannelSession(this, component);

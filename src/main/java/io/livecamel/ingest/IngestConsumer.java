@@ -2,9 +2,10 @@ package io.livecamel.ingest;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -13,10 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands a channel's events to its route, one at a time and in order, on a thread of its own (the channel's event
- * thread): each is a message whose headers say what happened ({@code StreamingEvent}: an {@link IngestEvent}). The
- * sessions do not depend on it: when its route is stopped or replaced (a YAML file edited), the
- * event in hand is finished and the others wait for the next consumer. Only when the application stops does
+ * Hands a channel's events to its route, one at a time and in order, on a thread of the component's pool taken while
+ * events wait ({@link OneAtATime}): each is a message whose headers say what happened ({@code StreamingEvent}: an
+ * {@link IngestEvent}). The sessions do not depend on it: when its route is stopped or replaced (a YAML file edited),
+ * the event in hand is finished and the others wait for the next consumer. Only when the application stops does
  * stopping it cut the publishers and end the session, whose last events still go through the route.
  */
 public class IngestConsumer extends DefaultConsumer {
@@ -26,9 +27,14 @@ public class IngestConsumer extends DefaultConsumer {
     private static final long POLL_MILLIS = 100;
 
     private final ChannelIngest channel;
-    private ExecutorService eventThread;
+    private final Runnable eventsWaiting = this::eventsWaiting;
+    private OneAtATime deliveries;
     private volatile boolean running;
-    private CountDownLatch stopped;
+    /** A delivery is queued and has not started yet: the events added meanwhile go with it. */
+    private final AtomicBoolean pending = new AtomicBoolean();
+    /** Held while events go through the route. */
+    private final ReentrantLock delivering = new ReentrantLock();
+    private volatile Thread deliverer;
 
     IngestConsumer(IngestEndpoint endpoint, Processor processor, ChannelIngest channel) {
         super(endpoint, processor);
@@ -43,13 +49,13 @@ public class IngestConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        getEndpoint().getComponent().servers().listen();
-        getEndpoint().getComponent().servers().listenSrt(channel);
+        IngestComponent component = getEndpoint().getComponent();
+        component.servers().listen();
+        component.servers().listenSrt(channel);
         running = true;
-        stopped = new CountDownLatch(1);
-        eventThread = getEndpoint().getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this,
-                "hls-ingest-" + channel.name());
-        eventThread.execute(this::takeEvents);
+        deliveries = new OneAtATime("Channel " + channel.name() + ": its route", component::threads);
+        channel.events().listen(eventsWaiting);
+        eventsWaiting(); // those that waited for a route
         channel.routeStarted();
     }
 
@@ -60,11 +66,18 @@ public class IngestConsumer extends DefaultConsumer {
             awaitDrained();
         }
         running = false;
-        if (!stopped.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        channel.events().stopListening(eventsWaiting);
+        deliveries.close();
+        if (delivering.tryLock(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            delivering.unlock();
+        } else {
             LOG.warn("Channel {}: its route did not finish an event within {} s", channel.name(),
                     STOP_TIMEOUT.toSeconds());
+            Thread stuck = deliverer;
+            if (stuck != null) {
+                stuck.interrupt();
+            }
         }
-        getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(eventThread);
         super.doStop();
     }
 
@@ -81,32 +94,42 @@ public class IngestConsumer extends DefaultConsumer {
         }
     }
 
-    private void takeEvents() {
-        try {
-            while (running) {
-                Map<String, Object> event = channel.events().next(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                if (event != null) {
-                    long taken = System.nanoTime();
-                    try {
-                        deliver(event);
-                    } finally {
-                        channel.events().done();
-                    }
-                    Object kind = event.get(StreamingHeaders.EVENT);
-                    if (IngestEvent.SessionEnded.name().equals(kind)) {
-                        channel.sessionClosed(taken, (String) event.get(StreamingHeaders.SESSION));
-                    } else if (IngestEvent.SessionHandedOver.name().equals(kind)) {
-                        channel.sessionClosed(taken, null);
-                    }
-                }
+    /** Events wait: a delivery goes to the pool, unless one is queued already. */
+    private void eventsWaiting() {
+        if (running && pending.compareAndSet(false, true)) {
+            try {
+                deliveries.execute(this::deliverWaiting);
+            } catch (RejectedExecutionException e) { // stopped meanwhile: they wait for the next consumer
+                pending.set(false);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            stopped.countDown();
         }
     }
 
+    private void deliverWaiting() {
+        pending.set(false); // before taking: an event added from here on queues the next delivery
+        delivering.lock();
+        try {
+            deliverer = Thread.currentThread();
+            for (Map<String, Object> event; running && (event = channel.events().next()) != null; ) {
+                long taken = System.nanoTime();
+                try {
+                    deliver(event);
+                } finally {
+                    channel.events().done();
+                }
+                Object kind = event.get(StreamingHeaders.EVENT);
+                if (IngestEvent.SessionEnded.name().equals(kind)) {
+                    channel.sessionClosed(taken, (String) event.get(StreamingHeaders.SESSION));
+                } else if (IngestEvent.SessionHandedOver.name().equals(kind)) {
+                    channel.sessionClosed(taken, null);
+                }
+            }
+        } finally {
+            deliverer = null;
+            Thread.interrupted(); // a stop that could not wait interrupted it: the pool's thread goes on clean
+            delivering.unlock();
+        }
+    }
     private void deliver(Map<String, Object> headers) {
         Exchange exchange = createExchange(false);
         try {

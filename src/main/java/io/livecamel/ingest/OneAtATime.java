@@ -11,33 +11,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A channel's session tasks: every change of its session, run one at a time and in the order given, on a thread of
- * the component's pool taken only while there is one to run. So a channel costs no thread of its own while its
- * session waits (64 channels: 64 threads fewer), and its session's state needs no lock: each task sees what the ones
- * before it did (the queue hands them over in order). Once {@link #close}d, the tasks queued still run and new ones
- * are refused ({@link RejectedExecutionException}), as from a shut-down executor.
+ * Tasks run one at a time, in the order given, on a thread of the component's pool taken only while there is one to
+ * run: a channel's session changes ({@link ChannelIngest#inSession}) and the deliveries of its events to its route
+ * ({@link IngestConsumer}). So an idle channel holds no thread, and what the tasks share needs no lock: each sees
+ * what the ones before it did (the queue hands them over in order). Once {@link #close}d, the tasks queued still run
+ * and new ones are refused ({@link RejectedExecutionException}), as from a shut-down executor.
  */
-final class SessionTasks implements Executor {
+final class OneAtATime implements Executor {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SessionTasks.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OneAtATime.class);
 
-    private final String channel;
+    /** Whose tasks, for the log ("Channel main: its session"). */
+    private final String label;
     /** The component's pool, once it has started (channels are declared before). */
-    private final Supplier<Executor> pool;
+    private final Supplier<? extends Executor> pool;
     private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
-    /** A pool thread runs this channel's tasks now, or is about to. */
+    /** A pool thread runs these tasks now, or is about to. */
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean closed;
 
-    SessionTasks(String channel, Supplier<Executor> pool) {
-        this.channel = channel;
+    OneAtATime(String label, Supplier<? extends Executor> pool) {
+        this.label = label;
         this.pool = pool;
     }
 
     @Override
     public void execute(Runnable task) {
         if (closed) {
-            throw new RejectedExecutionException("channel " + channel + " is closed");
+            throw new RejectedExecutionException(label + ": closed");
         }
         queue.add(task);
         schedule();
@@ -65,7 +66,7 @@ final class SessionTasks implements Executor {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
-                    LOG.error("Channel {}: a change of its session failed", channel, e);
+                    LOG.error("{}: a task failed", label, e);
                 }
             }
         } finally {

@@ -25,14 +25,14 @@ import io.livecamel.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A channel's session tasks on a shared pool: one at a time, in order, each seeing the last; no thread kept idle. */
-class SessionTasksTest {
+/** Tasks on a shared pool: one at a time, in order, each seeing what the last did; no thread kept once they are done. */
+class OneAtATimeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newCachedThreadPool(
             task -> new Thread(task, "test-pool"));
-    private final SessionTasks tasks = new SessionTasks("main", () -> pool);
+    private final OneAtATime tasks = new OneAtATime("Channel main: its session", () -> pool);
 
     @AfterEach
     void stop() {
@@ -103,7 +103,7 @@ class SessionTasksTest {
             tasks.execute(next::countDown);
             assertTrue(next.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "the task after the failed one ran");
             Eventually.await("the failure in the log", WAIT, () -> log.lines().stream().anyMatch(line ->
-                    line.contains("Channel main: a change of its session failed")));
+                    line.contains("Channel main: its session: a task failed")));
         }
     }
 
@@ -127,7 +127,7 @@ class SessionTasksTest {
         tasks.close();
         RejectedExecutionException refused = assertThrows(RejectedExecutionException.class,
                 () -> tasks.execute(() -> ran.add("late")));
-        assertEquals("channel main is closed", refused.getMessage());
+        assertEquals("Channel main: its session: closed", refused.getMessage());
         release.countDown();
 
         Eventually.await("the queued task to run", WAIT, () -> ran.size() == 2);
