@@ -130,6 +130,7 @@ public class IngestConsumer extends DefaultConsumer {
             delivering.unlock();
         }
     }
+
     private void deliver(Map<String, Object> headers) {
         Exchange exchange = createExchange(false);
         try {
